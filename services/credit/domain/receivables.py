@@ -1,0 +1,47 @@
+"""Open receivables as the credit rules see them: an open amount, a due date, a dispute mark.
+
+Days overdue at D = D − due date (never negative). Disputed items count as overdue only if
+the caller asks: a genuine dispute under investigation (000: 15 working days of
+fact-finding) should not by itself stop a customer's supply.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable
+
+from shared.money import Money
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItem:
+    invoice_number: str
+    due_date: date
+    open_amount: Money
+    disputed: bool = False
+    instalment_seq: int = 1
+
+    def days_overdue(self, as_of: date) -> int:
+        return max(0, (as_of - self.due_date).days)
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueSummary:
+    amount: Money
+    max_days_overdue: int
+    items: tuple[OpenItem, ...]
+
+
+def overdue_items(items: Iterable[OpenItem], as_of: date, min_days: int = 1,
+                  include_disputed: bool = False) -> tuple[OpenItem, ...]:
+    """Items with an open amount and at least `min_days` overdue."""
+    return tuple(i for i in items if i.open_amount.is_positive
+                 and i.days_overdue(as_of) >= max(min_days, 1)
+                 and (include_disputed or not i.disputed))
+
+
+def summarize_overdue(items: Iterable[OpenItem], as_of: date, currency: str,
+                      min_days: int = 1, include_disputed: bool = False) -> OverdueSummary:
+    due = overdue_items(items, as_of, min_days, include_disputed)
+    amount = sum((i.open_amount for i in due), Money.zero(currency))
+    return OverdueSummary(amount, max((i.days_overdue(as_of) for i in due), default=0), due)

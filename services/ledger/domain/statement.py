@@ -1,0 +1,99 @@
+"""Statement of account (对账单) for a period [from, to], both dates inclusive.
+
+- opening balance = signed sum of the movements effective before `from`;
+- one line per movement effective in [from, to] that changes the balance, ordered by
+  effective date (input order within a day), with debit (raises the balance) or credit
+  (lowers it) and the running balance;
+- closing balance = opening + the lines = the balance as of `to`.
+Movements that leave the balance unchanged (cash_application, write_off_recovery) are
+internal and not listed. `statement_csv` renders it as CSV text (a header row, amounts
+as plain decimal strings with the currency's decimals, dates ISO 8601, CRLF line ends
+per RFC 4180); text cells that a spreadsheet would run as a formula (=, +, -, @) are
+prefixed with an apostrophe.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from shared.money import Money, format_amount
+from services.ledger.domain.errors import LedgerRuleError
+from services.ledger.domain.movements import Movement, MovementKind
+
+
+class StatementError(LedgerRuleError):
+    default_rule = "statement"
+
+
+@dataclass(frozen=True, slots=True)
+class StatementLine:
+    effective_date: date
+    kind: MovementKind
+    reference: str
+    debit: Money | None
+    credit: Money | None
+    balance: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    currency: str
+    period_from: date
+    period_to: date
+    opening_balance: Money
+    lines: tuple[StatementLine, ...]
+    closing_balance: Money
+
+
+def build_statement(movements: Iterable[Movement], period_from: date, period_to: date,
+                    currency: str) -> Statement:
+    if period_to < period_from:
+        raise StatementError("the period ends before it starts", field="to", rule="statement.period")
+    opening = Money.zero(currency)
+    in_period: list[tuple[int, Movement]] = []
+    for i, m in enumerate(movements):
+        if m.amount.currency != currency:
+            raise StatementError(f"movement in {m.amount.currency}, statement in {currency}",
+                                 field=f"movements[{i}].amount", rule="statement.currency")
+        if m.effective_date < period_from:
+            opening = opening + m.signed
+        elif m.effective_date <= period_to and m.kind.sign != 0:
+            in_period.append((i, m))
+    in_period.sort(key=lambda pair: (pair[1].effective_date, pair[0]))
+    running = opening
+    lines = []
+    for _, m in in_period:
+        running = running + m.signed
+        debit, credit = (m.amount, None) if m.kind.sign > 0 else (None, m.amount)
+        lines.append(StatementLine(m.effective_date, m.kind, m.reference, debit, credit, running))
+    return Statement(currency, period_from, period_to, opening, tuple(lines), running)
+
+
+CSV_HEADER = ("date", "type", "reference", "debit", "credit", "balance", "currency")
+
+
+def _text(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _amount(value: Money | None) -> str:
+    return "" if value is None else format_amount(value.amount, value.currency)
+
+
+def statement_csv(statement: Statement) -> str:
+    """The statement as CSV text: header, opening line, movements, closing line."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    cur = statement.currency
+    writer.writerow(CSV_HEADER)
+    writer.writerow([statement.period_from.isoformat(), "opening_balance", "", "", "",
+                     _amount(statement.opening_balance), cur])
+    for line in statement.lines:
+        writer.writerow([line.effective_date.isoformat(), line.kind.value, _text(line.reference),
+                         _amount(line.debit), _amount(line.credit), _amount(line.balance), cur])
+    writer.writerow([statement.period_to.isoformat(), "closing_balance", "", "", "",
+                     _amount(statement.closing_balance), cur])
+    return out.getvalue()

@@ -1,0 +1,4 @@
+from services.reporting.bootstrap import SERVICE
+from shared.cli import main
+
+main(SERVICE)

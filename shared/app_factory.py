@@ -1,0 +1,89 @@
+"""The app factory: every service gets the same /healthz, /readyz, /metrics, OpenAPI
+docs, problem+json errors, API-key administration and request middleware."""
+from __future__ import annotations
+
+from fastapi import FastAPI, Response
+from fastapi.openapi.utils import get_openapi
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, Field
+
+from shared.api_keys_routes import router as api_keys_router
+from shared.errors import install_problem_handlers, problem_response
+from shared.http import RequestContextMiddleware
+from shared.runtime import ServiceRuntime
+
+PROBLEM_SCHEMA = {
+    "type": "object", "title": "Problem",
+    "description": "RFC 9457 problem details. `errors` names each invalid field and the rule it broke.",
+    "properties": {
+        "type": {"type": "string", "format": "uri"}, "title": {"type": "string"},
+        "status": {"type": "integer"}, "detail": {"type": "string"}, "instance": {"type": "string"},
+        "correlation_id": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "properties": {
+            "field": {"type": "string"}, "rule": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+    "required": ["type", "title", "status"],
+}
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])
+    service: str
+
+
+def create_service_app(runtime: ServiceRuntime) -> FastAPI:
+    d = runtime.definition
+    app = FastAPI(
+        title=d.title, description=d.description, version=d.version,
+        openapi_tags=[*d.openapi_tags, {"name": "operations", "description": "Health, readiness, metrics"},
+                      {"name": "api-keys", "description": "API keys (admin)"}],
+        docs_url="/docs", redoc_url="/redoc", openapi_url="/openapi.json",
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+    app.state.runtime = runtime
+    install_problem_handlers(app)
+
+    @app.get("/healthz", tags=["operations"], response_model=Health, summary="Liveness")
+    async def healthz() -> Health:
+        return Health(status="ok", service=runtime.name)
+
+    @app.get("/readyz", tags=["operations"], response_model=Health, summary="Readiness: database reachable, migrated",
+             responses={503: {"description": "Not ready"}})
+    async def readyz():
+        try:
+            await runtime.db.ping()
+        except Exception as exc:
+            return problem_response(503, {"type": "about:blank", "title": "Not ready", "status": 503,
+                                          "detail": f"database unreachable: {type(exc).__name__}"})
+        if not runtime.migrated:
+            return problem_response(503, {"type": "about:blank", "title": "Not ready", "status": 503,
+                                          "detail": "migrations not applied yet"})
+        return Health(status="ready", service=runtime.name)
+
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=Response)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    app.include_router(api_keys_router, prefix="/v1")
+    for router in d.routers:
+        app.include_router(router, prefix="/v1")
+    app.add_middleware(RequestContextMiddleware, service=runtime.name)
+
+    def openapi():
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                             routes=app.routes, tags=app.openapi_tags)
+        comps = schema.setdefault("components", {})
+        comps.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        comps.setdefault("securitySchemes", {})["ApiKey"] = {
+            "type": "http", "scheme": "bearer", "description": "An API key: `Authorization: Bearer <key>`"}
+        schema["security"] = [{"ApiKey": []}]
+        for path in ("/healthz", "/readyz", "/metrics"):
+            for op in schema["paths"].get(path, {}).values():
+                op["security"] = []
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi
+    return app

@@ -1,0 +1,161 @@
+"""API keys: `Authorization: Bearer <key>`, stored as SHA-256 (keys are 256-bit random,
+so a fast hash is the right tool, as for GitHub tokens), each with roles.
+
+A key issued by any service's admin API is published as `api-key-issued` (hash only)
+and stored by all four, so it works everywhere while each service owns its database.
+AR_BOOTSTRAP_ADMIN_KEY seeds an admin key in every service at start-up.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import Depends, Request
+
+from shared.db import Database, UnitOfWork
+from shared.errors import Forbidden, Unauthorized, ValidationProblem
+from shared.events.envelope import Envelope
+from shared.events.platform import ApiKeyIssuedV1, ApiKeyRevokedV1
+from shared.platform_tables import api_keys
+
+ROLES = frozenset({"admin", "finance", "sales", "sales_manager", "sales_admin", "general_manager",
+                   "collector", "legal", "auditor", "integration"})
+BOOTSTRAP_KEY_ID = "bootstrap-admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    key_id: str
+    name: str
+    roles: frozenset[str]
+
+    def has_any(self, roles) -> bool:
+        return "admin" in self.roles or bool(self.roles & set(roles))
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def new_key() -> tuple[str, str]:
+    key_id = secrets.token_hex(6)
+    return key_id, f"ark_{key_id}_{secrets.token_urlsafe(32)}"
+
+
+class ApiKeyStore:
+    """Key lookups with a short cache: the credit check is on the sales hot path and a
+    revocation taking a few seconds to bite is acceptable."""
+
+    def __init__(self, db: Database, cache_seconds: float = 5.0) -> None:
+        self.db = db
+        self.cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[float, Principal | None]] = {}
+
+    async def lookup(self, key: str) -> Principal | None:
+        digest = hash_key(key)
+        hit = self._cache.get(digest)
+        now = time.monotonic()
+        if hit and hit[0] > now:
+            return hit[1]
+        async with self.db.sessionmaker() as session:
+            row = (await session.execute(sa.select(api_keys).where(
+                api_keys.c.key_hash == digest, api_keys.c.revoked_at.is_(None)))).first()
+        principal = None
+        if row is not None and hmac.compare_digest(row.key_hash, digest):
+            principal = Principal(row.key_id, row.name, frozenset(row.roles.split(",")))
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[digest] = (now + self.cache_seconds, principal)
+        return principal
+
+    def forget(self) -> None:
+        self._cache.clear()
+
+    async def seed_bootstrap(self, key: str, source: str) -> None:
+        async with self.db.unit_of_work(source) as uow:
+            await store_key(uow, BOOTSTRAP_KEY_ID, hash_key(key), "bootstrap admin", ["admin"],
+                            datetime.now(timezone.utc), replace=True)
+            await uow.commit()
+
+
+async def store_key(uow: UnitOfWork, key_id: str, key_hash: str, name: str, roles: list[str],
+                    created_at: datetime, *, replace: bool = False) -> None:
+    existing = (await uow.execute(sa.select(api_keys.c.key_hash).where(api_keys.c.key_id == key_id))).first()
+    if existing is not None:
+        if replace and existing.key_hash != key_hash:
+            await uow.execute(sa.update(api_keys).where(api_keys.c.key_id == key_id)
+                              .values(key_hash=key_hash, roles=",".join(roles), revoked_at=None))
+        return
+    await uow.execute(sa.insert(api_keys).values(key_id=key_id, key_hash=key_hash, name=name,
+                                                 roles=",".join(sorted(roles)), created_at=created_at))
+
+
+async def issue_key(uow: UnitOfWork, name: str, roles: list[str]) -> tuple[str, str]:
+    unknown = sorted(set(roles) - ROLES)
+    if not roles or unknown:
+        raise ValidationProblem.field("roles", f"unknown roles {unknown}" if unknown else "give at least one role",
+                                      "allowed_values")
+    key_id, key = new_key()
+    now = datetime.now(timezone.utc)
+    async with uow:
+        await store_key(uow, key_id, hash_key(key), name, roles, now)
+        uow.emit(ApiKeyIssuedV1(key_id=key_id, key_hash=hash_key(key), name=name, roles=sorted(roles),
+                                issued_at=now))
+        await uow.commit()
+    return key_id, key
+
+
+async def revoke_key(uow: UnitOfWork, key_id: str) -> bool:
+    now = datetime.now(timezone.utc)
+    async with uow:
+        result = await uow.execute(sa.update(api_keys).where(
+            api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None)).values(revoked_at=now))
+        if not result.rowcount:
+            return False
+        uow.emit(ApiKeyRevokedV1(key_id=key_id, revoked_at=now))
+        await uow.commit()
+    return True
+
+
+async def on_key_issued(uow: UnitOfWork, event: ApiKeyIssuedV1, _env: Envelope) -> None:
+    await store_key(uow, event.key_id, event.key_hash, event.name, event.roles, event.issued_at)
+
+
+async def on_key_revoked(uow: UnitOfWork, event: ApiKeyRevokedV1, _env: Envelope) -> None:
+    await uow.execute(sa.update(api_keys).where(
+        api_keys.c.key_id == event.key_id, api_keys.c.revoked_at.is_(None)).values(revoked_at=event.revoked_at))
+
+
+async def current_principal(request: Request) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise Unauthorized("send an API key as 'Authorization: Bearer <key>'")
+    principal = await request.app.state.runtime.keys.lookup(key.strip())
+    if principal is None:
+        raise Unauthorized("unknown or revoked API key")
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: str):
+    """Dependency: the caller must hold one of `roles` (admin holds all)."""
+    unknown = set(roles) - ROLES
+    assert not unknown, unknown
+
+    async def check(principal: PrincipalDep) -> Principal:
+        if not principal.has_any(roles):
+            raise Forbidden(f"this action needs one of the roles: {', '.join(sorted(roles))}",
+                            required_roles=sorted(roles))
+        return principal
+
+    return Depends(check)

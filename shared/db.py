@@ -1,0 +1,134 @@
+"""Async database access (asyncpg on PostgreSQL, aiosqlite on SQLite) and the unit of
+work: one transaction per request or per consumed batch, committed in one place.
+
+The unit of work is re-entrant: a handler that says `async with uow:` ... `await
+uow.commit()` inside a consumer batch joins the batch's transaction, and only the
+outermost commit is real. So the same handler serves an HTTP request (its own
+transaction) and a Kafka batch (one transaction for hundreds of events).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from shared.events.contract import EventPayload
+from shared.events.envelope import new_envelope
+from shared.logs import current_correlation_id
+from shared.platform_tables import outbox
+
+
+class Database:
+    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"timeout": 30}
+        else:
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        if self.is_sqlite:
+            sa_event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite allows one writer: serialise transactions instead of failing with "locked".
+        self.write_lock = asyncio.Lock() if self.is_sqlite else None
+        self.on_commit: list[Callable[[], None]] = []  # e.g. wake the outbox relay
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(sa.text("SELECT 1"))
+
+    def unit_of_work(self, source: str) -> "UnitOfWork":
+        return UnitOfWork(self, source)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class UnitOfWork:
+    """A transaction plus the events it will publish (written to the outbox in it)."""
+
+    def __init__(self, db: Database, source: str) -> None:
+        self.db = db
+        self.source = source  # CloudEvents source, e.g. "/ledger"
+        self.session: AsyncSession | None = None
+        self._depth = 0
+        self._committed = False
+        self._locked = False
+        self._events: list[dict] = []
+
+    async def __aenter__(self) -> "UnitOfWork":
+        self._depth += 1
+        if self._depth == 1:
+            if self.db.write_lock is not None:
+                await self.db.write_lock.acquire()
+                self._locked = True
+            self.session = self.db.sessionmaker()
+            self._committed = False
+            self._events = []
+            await self.session.begin()
+        return self
+
+    async def __aexit__(self, exc_type, exc, tb) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return
+        try:
+            if not self._committed:
+                await self.session.rollback()
+        finally:
+            self._events = []
+            await self.session.close()
+            self.session = None
+            if self._locked:
+                self._locked = False
+                self.db.write_lock.release()
+
+    @property
+    def in_batch(self) -> bool:
+        return self._depth > 1
+
+    async def commit(self) -> None:
+        """Commit if this is the outermost scope; inside a batch, the batch commits."""
+        if self._depth > 1:
+            return
+        had_events = bool(self._events)
+        if had_events:
+            await self.session.execute(sa.insert(outbox), self._events)
+            self._events = []
+        await self.session.commit()
+        self._committed = True
+        if had_events:
+            for hook in self.db.on_commit:
+                hook()
+
+    async def execute(self, statement, params=None):
+        return await self.session.execute(statement, params)
+
+    def emit(self, payload: EventPayload, *, correlation_id: str | None = None) -> str:
+        """Queue an event for the outbox of this transaction: it is published if and only
+        if the transaction commits."""
+        env = new_envelope(payload, self.source, correlation_id or current_correlation_id())
+        self._events.append({
+            "event_id": env.id, "topic": env.topic, "key": env.key, "event_type": env.type,
+            "attributes": json.dumps(env.attributes(), separators=(",", ":")),
+            "payload": json.dumps(env.data, separators=(",", ":"), ensure_ascii=False),
+            "created_at": datetime.now(timezone.utc), "published_at": None,
+        })
+        return env.id

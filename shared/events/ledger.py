@@ -1,0 +1,211 @@
+"""Facts about receivables: what billing sends us and what the ledger publishes.
+
+Every payload carries its effective date (issue, received, as-of) beside the CloudEvents
+`time` it was produced at: reports are computed as of any date and back-dated events are
+normal."""
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.events.contract import EventPayload
+from shared.money import CurrencyCode, DecimalAmount
+
+Id = Field(min_length=1, max_length=100)
+
+
+class InstalmentLine(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    due_date: date
+    amount: DecimalAmount
+
+
+class InvoiceIssuedV1(EventPayload):
+    """An invoice on credit terms. Sent by billing, or published by the ledger for invoices
+    entered over its API. Resending the same invoice is harmless."""
+    topic: ClassVar[str] = "invoice-issued"
+    subject_field: ClassVar[str] = "invoice_number"
+
+    invoice_number: str = Id
+    customer_id: str = Id
+    issue_date: date
+    due_date: date | None = Field(None, description="give due_date or payment_terms")
+    payment_terms: str | None = Field(None, description="NET30, EOM+15 or SHIP+30", max_length=40)
+    shipment_date: date | None = Field(None, description="date on the consignment note, for SHIP+N terms")
+    amount: DecimalAmount
+    currency: CurrencyCode
+    instalments: list[InstalmentLine] | None = None
+    contract_ref: str | None = Field(None, max_length=100)
+    delivery_ref: str | None = Field(None, max_length=100)
+    order_ref: str | None = Field(None, max_length=100, description="releases the credit reservation")
+    region: str | None = Field(None, max_length=100)
+    product_line: str | None = Field(None, max_length=100)
+    customer_type: str | None = Field(None, max_length=100)
+    salesperson: str | None = Field(None, max_length=100)
+
+
+class AllocationLine(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    invoice_number: str = Id
+    amount: DecimalAmount
+
+
+class PaymentReceivedV1(EventPayload):
+    """Cash received from a customer, optionally with the invoices it pays."""
+    topic: ClassVar[str] = "payment-received"
+    subject_field: ClassVar[str] = "payment_reference"
+
+    payment_reference: str = Id
+    customer_id: str = Id
+    received_date: date
+    amount: DecimalAmount
+    currency: CurrencyCode
+    method: Literal["bank_transfer", "cheque", "cash", "direct_debit", "card", "other"] = "bank_transfer"
+    allocations: list[AllocationLine] | None = None
+
+
+class OverdueThresholdV1(EventPayload):
+    """An open instalment crossed a day threshold relative to its due date (negative =
+    before due). Emitted once per (instalment, threshold) by the ledger's aging clock."""
+    topic: ClassVar[str] = "overdue-threshold"
+    subject_field: ClassVar[str] = "invoice_number"
+
+    invoice_number: str = Id
+    instalment_seq: int = Field(ge=1)
+    customer_id: str = Id
+    threshold_days: int
+    as_of: date
+    due_date: date
+    days_overdue: int
+    open_amount: DecimalAmount
+    customer_open_amount: DecimalAmount | None = None
+    currency: CurrencyCode
+    region: str | None = None
+    product_line: str | None = None
+    customer_type: str | None = None
+    salesperson: str | None = None
+
+
+class AppliedLine(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    invoice_number: str
+    instalment_seq: int
+    amount: DecimalAmount
+    due_date: date
+
+
+class PaymentAllocatedV1(EventPayload):
+    """Cash applied to invoices (from a payment or from unapplied cash)."""
+    topic: ClassVar[str] = "payment-allocated"
+    subject_field: ClassVar[str] = "payment_reference"
+
+    payment_reference: str
+    customer_id: str
+    received_date: date
+    effective_date: date
+    currency: CurrencyCode
+    lines: list[AppliedLine]
+    unapplied_amount: DecimalAmount
+    days_late_weighted: int | None = Field(
+        None, description="amount-weighted days paid after due, for credit's repayment score")
+
+
+class InvoiceSettledV1(EventPayload):
+    topic: ClassVar[str] = "invoice-settled"
+    subject_field: ClassVar[str] = "invoice_number"
+
+    invoice_number: str
+    customer_id: str
+    settled_date: date
+    due_date: date
+    days_late: int
+    amount: DecimalAmount
+    currency: CurrencyCode
+
+
+class CreditNoteIssuedV1(EventPayload):
+    topic: ClassVar[str] = "credit-note-issued"
+    subject_field: ClassVar[str] = "credit_note_number"
+
+    credit_note_number: str
+    customer_id: str
+    invoice_number: str | None
+    issue_date: date
+    amount: DecimalAmount
+    currency: CurrencyCode
+    reason: str
+
+
+class InvoiceWrittenOffV1(EventPayload):
+    topic: ClassVar[str] = "invoice-written-off"
+    subject_field: ClassVar[str] = "invoice_number"
+
+    write_off_id: str
+    invoice_number: str
+    customer_id: str
+    effective_date: date
+    amount: DecimalAmount
+    currency: CurrencyCode
+    reason: str
+    requested_by: str
+    approved_by: str
+
+
+class WriteOffRecoveredV1(EventPayload):
+    topic: ClassVar[str] = "write-off-recovered"
+    subject_field: ClassVar[str] = "invoice_number"
+
+    invoice_number: str
+    customer_id: str
+    payment_reference: str
+    received_date: date
+    amount: DecimalAmount
+    currency: CurrencyCode
+
+
+class DisputeOpenedV1(EventPayload):
+    topic: ClassVar[str] = "dispute-opened"
+    subject_field: ClassVar[str] = "invoice_number"
+
+    dispute_id: str
+    invoice_number: str
+    customer_id: str
+    opened_date: date
+    fact_finding_due: date
+    amount: DecimalAmount
+    currency: CurrencyCode
+    category: str
+    note: str | None = None
+
+
+class DisputeResolvedV1(EventPayload):
+    topic: ClassVar[str] = "dispute-resolved"
+    subject_field: ClassVar[str] = "invoice_number"
+
+    dispute_id: str
+    invoice_number: str
+    customer_id: str
+    resolved_date: date
+    outcome: Literal["valid", "invalid"]
+    settlement: str | None = Field(None, description="credit_note, discount, return_offset or instalments")
+    amount: DecimalAmount
+    adjusted_amount: DecimalAmount
+    currency: CurrencyCode
+    our_fault: bool = Field(False, description="the cause was ours (quality, late delivery)")
+
+
+class PaymentReversedV1(EventPayload):
+    """A payment undone, e.g. a bounced cheque (空头支票): credit treats it as a red flag."""
+    topic: ClassVar[str] = "payment-reversed"
+    subject_field: ClassVar[str] = "payment_reference"
+
+    payment_reference: str
+    customer_id: str
+    reversed_date: date
+    amount: DecimalAmount
+    currency: CurrencyCode
+    reason: str
+    bounced: bool = True
+    reopened: list[AppliedLine] = []

@@ -1,0 +1,177 @@
+"""Turning service definitions into processes.
+
+- Embedded (`make run`): one process, one port, the four services mounted under their
+  prefixes, each on its own SQLite file, events through the outbox relay into an
+  in-process bus and each consumer's inbox.
+- Distributed: per service an API process (HTTP only) and a worker process (outbox
+  relay to Kafka, Kafka consumer, scheduled jobs), on PostgreSQL. The API process
+  mounts its service under the same prefix, so the gateway passes paths through.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from shared.app_factory import create_service_app
+from shared.clock import Clock
+from shared.consumer import InProcessSubscriber, TableDeadLetterSink
+from shared.relay import OutboxRelay
+from shared.runtime import ScheduledJob, ServiceDefinition, ServiceRuntime
+from shared.settings import Settings
+from shared.transport import InProcessBus, InProcessTransport, KafkaTransport
+
+log = logging.getLogger(__name__)
+
+
+def mount_services(runtimes: Sequence[ServiceRuntime], lifespan) -> FastAPI:
+    root = FastAPI(title="Receivables platform", lifespan=lifespan, docs_url=None, redoc_url=None,
+                   openapi_url=None)
+    names = [r.name for r in runtimes]
+
+    @root.get("/", include_in_schema=False)
+    async def index():
+        return {"services": {n: {"docs": f"/{n}/docs", "health": f"/{n}/healthz"} for n in names}}
+
+    @root.get("/healthz", include_in_schema=False)
+    async def healthz():
+        return JSONResponse({"status": "ok", "services": names})
+
+    for runtime in runtimes:
+        root.mount(f"/{runtime.name}", create_service_app(runtime))
+    root.state.runtimes = {r.name: r for r in runtimes}
+    return root
+
+
+async def run_job(runtime: ServiceRuntime, job: ScheduledJob, stop: asyncio.Event) -> None:
+    interval = job.interval_seconds(runtime.settings)
+    if interval <= 0:
+        return
+    while not stop.is_set():
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+        if stop.is_set():
+            return
+        try:
+            await job.run(runtime)
+        except Exception:
+            log.exception("scheduled job %s failed", job.name, extra={"service": runtime.name})
+
+
+class EmbeddedHost:
+    """Everything `make run` starts, also used by tests to run the whole product in-process."""
+
+    def __init__(self, definitions: Sequence[ServiceDefinition], settings: Settings,
+                 clock: Clock | None = None, run_jobs: bool = True) -> None:
+        self.settings = settings
+        self.runtimes = [ServiceRuntime(d, settings, clock) for d in definitions]
+        self.bus = InProcessBus()
+        self.relays: list[OutboxRelay] = []
+        self.run_jobs = run_jobs
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+
+    def runtime(self, name: str) -> ServiceRuntime:
+        return next(r for r in self.runtimes if r.name == name)
+
+    async def start(self) -> None:
+        self._stop.clear()
+        for runtime in self.runtimes:
+            await runtime.open()
+        for runtime in self.runtimes:
+            processor = runtime.processor(TableDeadLetterSink(runtime.db, runtime.source))
+            self.bus.subscribe(processor.topics, InProcessSubscriber(processor))
+        for runtime in self.runtimes:
+            relay = OutboxRelay(runtime.db, InProcessTransport(self.bus), runtime.name,
+                                batch_size=self.settings.relay_batch_size,
+                                poll_seconds=self.settings.relay_poll_seconds)
+            self.relays.append(relay)
+            self._tasks.append(asyncio.create_task(relay.run(self._stop), name=f"relay-{runtime.name}"))
+            if self.run_jobs:
+                for job in runtime.definition.jobs:
+                    self._tasks.append(asyncio.create_task(run_job(runtime, job, self._stop)))
+
+    async def settle(self, rounds: int = 20) -> None:
+        """Deliver every pending event (tests): relays drain until nothing moves."""
+        for _ in range(rounds):
+            moved = 0
+            for relay in self.relays:
+                moved += await relay.drain()
+            if not moved:
+                return
+
+    async def stop(self) -> None:
+        self._stop.set()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(task, timeout=10)
+        self._tasks.clear()
+        for runtime in self.runtimes:
+            await runtime.close()
+
+    def app(self) -> FastAPI:
+        @contextlib.asynccontextmanager
+        async def lifespan(_app):
+            await self.start()
+            try:
+                yield
+            finally:
+                await self.stop()
+
+        return mount_services(self.runtimes, lifespan)
+
+
+def standalone_api_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
+    runtime = ServiceRuntime(definition, settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        await runtime.open()
+        try:
+            yield
+        finally:
+            await runtime.close()
+
+    return mount_services([runtime], lifespan)
+
+
+async def run_worker(definition: ServiceDefinition, settings: Settings, stop: asyncio.Event,
+                     clock: Clock | None = None) -> None:
+    """Outbox relay → Kafka, Kafka consumer → inbox, scheduled jobs; until `stop`."""
+    from shared.kafka_consumer import KafkaConsumerRunner, KafkaDeadLetterSink
+
+    runtime = ServiceRuntime(definition, settings, clock)
+    await runtime.open()
+    transport = KafkaTransport(settings.kafka_bootstrap_servers, f"{settings.kafka_client_id}-{runtime.name}")
+    dead_letters = KafkaDeadLetterSink(settings.kafka_bootstrap_servers, runtime.name, settings.kafka_client_id)
+    await transport.start()
+    await dead_letters.start()
+    relay = OutboxRelay(runtime.db, transport, runtime.name, batch_size=settings.relay_batch_size,
+                        poll_seconds=settings.relay_poll_seconds,
+                        retention_days=settings.outbox_retention_days)
+    consumer = KafkaConsumerRunner(runtime.processor(dead_letters),
+                                   bootstrap_servers=settings.kafka_bootstrap_servers,
+                                   group_id=runtime.name, client_id=settings.kafka_client_id,
+                                   batch_size=settings.consumer_batch_size)
+    tasks = [asyncio.create_task(relay.run(stop), name="relay"),
+             asyncio.create_task(consumer.run(stop), name="consumer")]
+    tasks += [asyncio.create_task(run_job(runtime, job, stop), name=job.name) for job in definition.jobs]
+    log.info("worker started", extra={"service": runtime.name, "topics": runtime.definition.all_handlers().keys()})
+    try:
+        done, _ = await asyncio.wait([*tasks, asyncio.create_task(stop.wait())],
+                                     return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task.exception() if not task.cancelled() else None:
+                raise task.exception()
+    finally:
+        stop.set()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(task, timeout=15)
+        await dead_letters.stop()
+        await transport.stop()
+        await runtime.close()

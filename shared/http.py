@@ -1,0 +1,57 @@
+"""ASGI middleware: correlation id in and out, request metrics by route template, and
+one access-log line per request. Pure ASGI (not BaseHTTPMiddleware) to stay cheap on
+the credit check's hot path."""
+from __future__ import annotations
+
+import logging
+import time
+
+from shared.logs import correlation_id, new_correlation_id, service_name
+from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
+
+log = logging.getLogger("ar.access")
+_HEADERS = (b"x-correlation-id", b"x-request-id")
+
+
+class RequestContextMiddleware:
+    def __init__(self, app, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cid = None
+        for name, value in scope.get("headers", ()):
+            if name in _HEADERS and value:
+                cid = value.decode("latin-1")[:100]
+                break
+        cid = cid or new_correlation_id()
+        token = correlation_id.set(cid)
+        svc_token = service_name.set(self.service)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + [(b"x-correlation-id", cid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            method = scope.get("method", "")
+            HTTP_REQUESTS.labels(self.service, method, template, str(status)).inc()
+            HTTP_LATENCY.labels(self.service, method, template).observe(elapsed)
+            if template not in ("/healthz", "/readyz", "/metrics"):
+                log.info("%s %s %s", method, scope.get("path"), status,
+                         extra={"status": status, "ms": round(elapsed * 1000, 2), "route": template})
+            correlation_id.reset(token)
+            service_name.reset(svc_token)

@@ -1,0 +1,53 @@
+"""Run as a separate process by the crash tests: the real relay or consumer, killed with
+SIGKILL at the worst moment (after the side effect, before the bookkeeping).
+
+    python -m tests.support.crash_points relay    <database_url> <bootstrap>
+    python -m tests.support.crash_points consumer <database_url> <bootstrap> <group>
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+
+from shared.consumer import EventProcessor, TableDeadLetterSink
+from shared.db import Database
+from shared.kafka_consumer import KafkaConsumerRunner
+from shared.relay import OutboxRelay
+from shared.transport import KafkaTransport
+from tests.support import probe
+
+
+def die() -> None:
+    sys.stdout.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+class RelayKilledBeforeMarking(OutboxRelay):
+    async def _mark_published(self, session, seqs):
+        print(f"sent {len(seqs)}", flush=True)
+        die()
+
+
+class ConsumerKilledBeforeOffsetCommit(KafkaConsumerRunner):
+    async def _commit(self, offsets):
+        print("database committed", flush=True)
+        die()
+
+
+async def main(role: str, url: str, bootstrap: str, group: str | None = None) -> None:
+    db = Database(url)
+    if role == "relay":
+        transport = KafkaTransport(bootstrap, "crash-relay")
+        await transport.start()
+        await RelayKilledBeforeMarking(db, transport, "probe").relay_once()
+    else:
+        processor = EventProcessor(db=db, service="ledger", handlers={"invoice-issued": probe.on_invoice},
+                                   dead_letters=TableDeadLetterSink(db, "/probe"))
+        runner = ConsumerKilledBeforeOffsetCommit(processor, bootstrap_servers=bootstrap, group_id=group)
+        await runner.run(asyncio.Event())
+
+
+if __name__ == "__main__":
+    asyncio.run(main(*sys.argv[1:]))
