@@ -36,8 +36,8 @@ NGINX_PID="$NGINX_DIR/nginx.pid"
 PY="$REPO/.venv/bin/python"
 
 upper() { printf '%s' "$1" | tr '[:lower:]' '[:upper:]'; }
-svc_port() { local v="AR_$(upper "$1")_PORT"; printf '%s' "${!v:-${DEFAULT_PORT[$1]}}"; }
-svc_metrics_port() { local v="AR_$(upper "$1")_METRICS_PORT"; printf '%s' "${!v:-${DEFAULT_METRICS_PORT[$1]}}"; }
+svc_port() { local v; v="AR_$(upper "$1")_PORT"; printf '%s' "${!v:-${DEFAULT_PORT[$1]}}"; }
+svc_metrics_port() { local v; v="AR_$(upper "$1")_METRICS_PORT"; printf '%s' "${!v:-${DEFAULT_METRICS_PORT[$1]}}"; }
 
 kafka_env() { env KAFKA_PORT="$KAFKA_PORT" KAFKA_DIR="$CLUSTER_DIR/kafka" "$@"; }
 pg_env() { env PG_PORT="$PG_PORT" PG_DIR="$CLUSTER_DIR/pg" "$@"; }

@@ -8,6 +8,7 @@ import asyncio
 import json
 import logging
 import zlib
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 _SELECT = (sa.select(outbox.c.seq, outbox.c.topic, outbox.c.key, outbox.c.attributes, outbox.c.payload)
            .where(outbox.c.published_at.is_(None)).order_by(outbox.c.seq))
+_MARK_PG = sa.text("UPDATE outbox SET published_at = :now WHERE seq = ANY(:seqs)")
 
 
 class OutboxRelay:
@@ -36,31 +38,64 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         db.on_commit.append(self._wake.set)
 
-    async def relay_once(self) -> int:
-        """Publish one batch; returns how many events went out."""
+    async def _fetch(self, after_seq: int) -> list:
         async with self.db.sessionmaker() as session:
-            rows = (await session.execute(_SELECT.limit(self.batch_size))).all()
-            await session.rollback()  # end the read before publishing (SQLite upgrades badly)
-            if not rows:
-                return 0
-            messages = [OutgoingMessage(r.topic, r.key.encode(), r.payload.encode(),
-                                        headers_from_attributes(json.loads(r.attributes)))
-                        for r in rows]
-            await self.transport.publish_batch(messages)
-            await self._mark_published(session, [r.seq for r in rows])
-        for m in messages:
-            EVENTS_PUBLISHED.labels(self.service, m.topic).inc()
+            rows = (await session.execute(_SELECT.where(outbox.c.seq > after_seq).limit(self.batch_size))).all()
+            await session.rollback()  # end the read at once (SQLite upgrades badly)
+        return rows
+
+    def _messages(self, rows) -> list[OutgoingMessage]:
+        return [OutgoingMessage(r.topic, r.key.encode(), r.payload.encode(),
+                                headers_from_attributes(json.loads(r.attributes))) for r in rows]
+
+    async def _mark_published(self, seqs: list[int]) -> None:
+        now = datetime.now(timezone.utc)
+        async with self.db.sessionmaker() as session:
+            if self.db.is_sqlite:
+                async with self.db.write_lock:
+                    await session.execute(sa.update(outbox).where(outbox.c.seq.in_(seqs)).values(published_at=now))
+                    await session.commit()
+            else:  # one array parameter instead of hundreds of bind parameters
+                await session.execute(_MARK_PG, {"now": now, "seqs": seqs})
+                await session.commit()
+
+    def _count(self, rows) -> None:
+        for topic, n in Counter(r.topic for r in rows).items():
+            EVENTS_PUBLISHED.labels(self.service, topic).inc(n)
+
+    async def relay_once(self) -> int:
+        """Publish one batch, then mark it; returns how many events went out."""
+        rows = await self._fetch(0)
+        if rows:
+            await self.transport.publish_batch(self._messages(rows))
+            await self._mark_published([r.seq for r in rows])
+            self._count(rows)
         return len(rows)
 
-    async def _mark_published(self, session, seqs: list[int]) -> None:
-        now = datetime.now(timezone.utc)
-        if self.db.write_lock is not None:
-            async with self.db.write_lock:
-                await session.execute(sa.update(outbox).where(outbox.c.seq.in_(seqs)).values(published_at=now))
-                await session.commit()
-        else:
-            await session.execute(sa.update(outbox).where(outbox.c.seq.in_(seqs)).values(published_at=now))
-            await session.commit()
+    async def drain(self) -> int:
+        """Publish everything pending, pipelined: while Kafka acknowledges batch N the
+        relay reads batch N+1, and batch N is marked while N+1 is being sent. Batches
+        still go out strictly in order; a crash anywhere only means republishing."""
+        total = 0
+        rows = await self._fetch(0)
+        marking: asyncio.Future | None = None
+        try:
+            while rows:
+                publishing = asyncio.ensure_future(self.transport.publish_batch(self._messages(rows)))
+                try:
+                    upcoming = await self._fetch(rows[-1].seq) if len(rows) == self.batch_size else []
+                finally:
+                    await publishing
+                if marking is not None:
+                    await marking
+                marking = asyncio.ensure_future(self._mark_published([r.seq for r in rows]))
+                self._count(rows)
+                total += len(rows)
+                rows = upcoming
+        finally:
+            if marking is not None:
+                await marking
+        return total
 
     async def backlog(self) -> int:
         async with self.db.sessionmaker() as session:
@@ -77,12 +112,6 @@ class OutboxRelay:
             await uow.commit()
         return result.rowcount or 0
 
-    async def drain(self) -> int:
-        total = 0
-        while (sent := await self.relay_once()):
-            total += sent
-        return total
-
     async def run(self, stop: asyncio.Event) -> None:
         lock_conn = await self._leadership(stop)
         try:
@@ -90,7 +119,7 @@ class OutboxRelay:
             loop = asyncio.get_running_loop()
             while not stop.is_set():
                 try:
-                    sent = await self.relay_once()
+                    sent = await self.drain()
                     if loop.time() - last_housekeeping > 60:
                         last_housekeeping = loop.time()
                         await self.purge()
@@ -101,7 +130,7 @@ class OutboxRelay:
                     log.exception("outbox relay failed; retrying", extra={"service": self.service})
                     await _sleep_or_stop(stop, 2.0)
                     continue
-                if sent < self.batch_size:
+                if sent == 0:
                     self._wake.clear()
                     waiter = asyncio.ensure_future(self._wake.wait())
                     await _sleep_or_stop(stop, self.poll_seconds, waiter)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetch the Apache Kafka broker jars (kafka_2.13 + runtime deps + log4j2 binding) with Maven
 # into ${AR_CACHE_DIR:-$REPO/.cache}/kafka/<version>/libs. Idempotent: does nothing when the
-# libs are already there. Prints the libs directory on its last line.
+# libs are already there. Prints the libs directory on stdout (progress goes to stderr).
 #
 # Env: AR_CACHE_DIR     cache root (default $REPO/.cache)
 #      KAFKA_VERSION    override deploy/kafka/VERSION (not normally needed)
@@ -12,6 +12,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../lib/common.sh
 source "$HERE/../lib/common.sh"
 AR_LOG_TAG=kafka-fetch
+# Progress to stderr; stdout carries only the libs directory (start.sh reads it).
+exec 3>&1 1>&2
 
 KAFKA_VERSION="${KAFKA_VERSION:-$(tr -d '[:space:]' <"$HERE/VERSION")}"
 [[ -n "$KAFKA_VERSION" ]] || die "empty $HERE/VERSION"
@@ -22,7 +24,7 @@ MARKER="$DEST/.fetched"
 
 if [[ -f "$MARKER" && -f "$LIBS/kafka_2.13-$KAFKA_VERSION.jar" ]]; then
   log "Kafka $KAFKA_VERSION already fetched ($(find "$LIBS" -name '*.jar' | wc -l) jars)"
-  printf '%s\n' "$LIBS"
+  printf '%s\n' "$LIBS" >&3
   exit 0
 fi
 
@@ -53,5 +55,5 @@ mv "$TMP" "$LIBS"
 trap - EXIT
 printf 'version=%s\nfetched_at=%s\njars=%s\n' "$KAFKA_VERSION" "$(date -u +%FT%TZ)" \
   "$(find "$LIBS" -name '*.jar' | wc -l)" >"$MARKER"
-log "fetched $(find "$LIBS" -name '*.jar' | wc -l) jars in $(( ($(now_ms) - start) )) ms"
-printf '%s\n' "$LIBS"
+log "fetched $(find "$LIBS" -name '*.jar' | wc -l) jars in $(( $(now_ms) - start )) ms"
+printf '%s\n' "$LIBS" >&3

@@ -24,17 +24,20 @@ KAFKA_DIR="${KAFKA_DIR:-$REPO/var/kafka-test}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 BOOTSTRAP="$KAFKA_HOST:$KAFKA_PORT"
-PIDFILE="$KAFKA_DIR/kafka.pid"
 PY="$(ar_python)"
 
 t0=$(now_ms)
-LIBS="$("$HERE/fetch.sh" | tail -n 1)"
+LIBS="$("$HERE/fetch.sh")"
 [[ -d "$LIBS" ]] || die "fetch.sh did not produce a libs directory"
 
 mkdir -p "$KAFKA_DIR/data" "$KAFKA_DIR/logs"
 KAFKA_DIR="$(cd "$KAFKA_DIR" && pwd)"
 PIDFILE="$KAFKA_DIR/kafka.pid"
 
+if pid_alive "$PIDFILE" && ! tr '\0' ' ' <"/proc/$(<"$PIDFILE")/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka'; then
+  warn "stale pid file $PIDFILE (pid $(<"$PIDFILE") is not a Kafka broker); removing it"
+  rm -f "$PIDFILE"
+fi
 if pid_alive "$PIDFILE"; then
   log "already running (pid $(<"$PIDFILE"), $BOOTSTRAP, dir $KAFKA_DIR)"
 else
@@ -84,7 +87,11 @@ PROPS
        -cp "$LIBS/*")
 
   if [[ ! -f "$KAFKA_DIR/data/meta.properties" ]]; then
-    cluster_id=$("$PY" -c 'import base64,uuid;print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')
+    # A base64url UUID; like Kafka's own Uuid.randomUuid(), never one starting with "-"
+    # (the StorageTool's argument parser would take it for an option).
+    cluster_id=$("$PY" -c 'import base64,uuid
+while (cid := base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")).startswith("-"): pass
+print(cid)')
     log "formatting storage in $KAFKA_DIR/data (cluster id $cluster_id)"
     if ! "$java_bin" "${jvm[@]}" kafka.tools.StorageTool format --ignore-formatted \
           -t "$cluster_id" -c "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/logs/format.log" 2>&1; then

@@ -35,6 +35,7 @@ fi
 export AR_NGINX_USER_DIRECTIVE
 
 # Substitute only our variables; nginx's own $variables stay as they are.
+# shellcheck disable=SC2016  # the literal ${NAME} list is envsubst's argument
 vars='${AR_GATEWAY_PORT} ${AR_LEDGER_UPSTREAM} ${AR_CREDIT_UPSTREAM} ${AR_DUNNING_UPSTREAM}
       ${AR_REPORTING_UPSTREAM} ${AR_GATEWAY_ACCESS_LOG} ${AR_NGINX_DIR} ${AR_NGINX_LOG_DIR}
       ${AR_NGINX_USER_DIRECTIVE}'

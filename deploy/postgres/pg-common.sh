@@ -9,7 +9,7 @@ pg_find_bindir() {
   local d candidates=()
   [[ -n "${PG_BINDIR:-}" ]] && candidates+=("$PG_BINDIR")
   # Newest Debian server first, then whatever pg_config points at.
-  while IFS= read -r d; do candidates+=("$d"); done < <(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV)
+  while IFS= read -r d; do candidates+=("$d"); done < <(printf '%s\n' /usr/lib/postgresql/*/bin | sort -rV)
   command -v pg_config >/dev/null 2>&1 && candidates+=("$(pg_config --bindir 2>/dev/null || true)")
   for d in "${candidates[@]}"; do
     if [[ -n "$d" && -x "$d/initdb" && -x "$d/pg_ctl" ]]; then

@@ -61,9 +61,21 @@ def new_envelope(payload: EventPayload, source: str, correlation_id: str | None 
     )
 
 
+_CONTENT_TYPE_HEADER = ("content-type", CONTENT_TYPE.encode())
+_HEADER_NAMES: dict[str, str] = {}
+
+
+def _header_name(name: str) -> str:
+    header = _HEADER_NAMES.get(name)
+    if header is None:
+        header = _HEADER_NAMES[name] = f"ce_{name}"
+    return header
+
+
 def headers_from_attributes(attributes: dict[str, str]) -> list[tuple[str, bytes]]:
-    headers = [("content-type", CONTENT_TYPE.encode())]
-    headers.extend((f"ce_{name}", str(value).encode()) for name, value in attributes.items())
+    # On the relay's hot path: one call per published event.
+    headers = [_CONTENT_TYPE_HEADER]
+    headers += [(_header_name(name), value.encode()) for name, value in attributes.items()]
     return headers
 
 

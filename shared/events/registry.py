@@ -2,7 +2,7 @@
 class to one of the modules below and to PAYLOADS."""
 from __future__ import annotations
 
-from shared.events import credit, ledger, platform
+from shared.events import credit, dunning, ledger, platform
 from shared.events.contract import EventPayload
 from shared.events.topics import topic_partitions
 
@@ -13,6 +13,7 @@ PAYLOADS: tuple[type[EventPayload], ...] = (
     ledger.DisputeResolvedV1, ledger.PaymentReversedV1,
     credit.CreditGradeChangedV1, credit.CreditLimitChangedV1, credit.CustomerHoldPlacedV1,
     credit.CustomerHoldReleasedV1, credit.CustomerBlacklistedV1, credit.OrderCreditReservedV1,
+    dunning.PromiseToPayBrokenV1,
     platform.ApiKeyIssuedV1, platform.ApiKeyRevokedV1,
 )
 

@@ -25,7 +25,7 @@ def die() -> None:
 
 
 class RelayKilledBeforeMarking(OutboxRelay):
-    async def _mark_published(self, session, seqs):
+    async def _mark_published(self, seqs):
         print(f"sent {len(seqs)}", flush=True)
         die()
 

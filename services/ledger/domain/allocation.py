@@ -13,9 +13,9 @@ Open items are instalments with an open amount, keyed by (invoice_number, seq).
 
 Disputed amounts (decision): automatic allocation never pays the disputed part of an
 item; it pays the undisputed parts of all items oldest due first and leaves the rest as
-unapplied cash. Applying cash to a disputed amount would settle the dispute by
-default and concede the customer's objection for them; the cash stays on account and
-is applied once the dispute is resolved (invalid -> collection resumes). An explicit
+unapplied cash. Paying a disputed amount with the customer's cash would silently
+decide the dispute against them before fact-finding; the cash stays on account and is
+applied once the dispute is resolved (invalid -> collection resumes). An explicit
 allocation is the customer's own instruction, so it may pay a disputed amount; within
 the invoice it pays undisputed parts first (oldest due first), then disputed parts.
 Paying an item always reduces its undisputed part first (see `apply_allocations`).

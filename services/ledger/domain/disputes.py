@@ -37,7 +37,7 @@ class DisputeError(LedgerRuleError):
 
 class IllegalTransition(DisputeError):
     default_rule = "dispute.illegal_transition"
-    http_status = 409
+    status_code = 409
 
 
 class DisputeCategory(StrEnum):

@@ -6,7 +6,7 @@ catch it) carrying:
 - `field`: the input path that broke it, e.g. "allocations[1].amount" (None if no
   single field is to blame);
 - `message`: a sentence for humans.
-- `http_status`: the status the HTTP layer should answer with (422 for a rule on
+- `status_code`: the status the HTTP layer should answer with (422 for a rule on
   the input; subclasses use 403 for a missing role, 409 for an illegal state move).
 The HTTP layer maps any `LedgerRuleError` to a problem+json naming field and rule.
 """
@@ -17,7 +17,7 @@ class LedgerRuleError(ValueError):
     """A ledger business rule refused the input."""
 
     default_rule: str = "ledger"
-    http_status: int = 422
+    status_code: int = 422
 
     def __init__(self, message: str, *, field: str | None = None, rule: str | None = None) -> None:
         super().__init__(message)

@@ -17,7 +17,7 @@ Because thresholds are sorted, "crossed" is a prefix of the ladder:
 of a row whose highest emitted index is ``last`` are ``thresholds[last+1 .. reached]``
 (`crossings_for`). `sweep_batch` runs that over columns of ints (due date ordinals,
 last indices) with one integer comparison per row; rows that cross nothing cost no
-bisect (~0.2 s per million rows in CPython).
+bisect (about 0.1-0.25 s per million rows in CPython).
 
 For the SQL layer: store per instalment ``last_threshold_index`` (-1 = none) and
 ``next_threshold_date = due_date + thresholds[last+1]`` (`next_threshold_date`, NULL

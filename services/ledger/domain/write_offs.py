@@ -34,12 +34,12 @@ class WriteOffError(LedgerRuleError):
 
 class WriteOffForbidden(WriteOffError):
     default_rule = "write_off.forbidden"
-    http_status = 403
+    status_code = 403
 
 
 class WriteOffTransitionError(WriteOffError):
     default_rule = "write_off.illegal_transition"
-    http_status = 409
+    status_code = 409
 
 
 class WriteOffStatus(StrEnum):

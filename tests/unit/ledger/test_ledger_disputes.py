@@ -41,7 +41,7 @@ def test_holidays_are_skipped_and_make_up_workdays_count():
     assert add_working_days(date(2024, 5, 10), 1, labour_day, extra_workdays={date(2024, 5, 11)}) == date(2024, 5, 11)
     d = open_dispute("INV-1", cny("1"), cny("1"), "quality", "broken", date(2024, 4, 26), holidays=labour_day,
                      extra_workdays={date(2024, 4, 28)})
-    assert d.fact_finding_due == date(2024, 5, 20)  # 28 Apr, 29, 30, then 6 May onwards
+    assert d.fact_finding_due == date(2024, 5, 21)  # 28 Apr (make-up), 29, 30, then 6-10, 13-17, 20, 21 May
     assert not is_working_day(date(2024, 3, 9)) and is_working_day(date(2024, 3, 9), extra_workdays={date(2024, 3, 9)})
     with pytest.raises(DisputeError):
         add_working_days(MON, -1)
@@ -133,7 +133,7 @@ def test_withdrawal_from_open_or_investigating():
 def test_fact_finding_cannot_be_skipped_and_final_states_stay_final():
     with pytest.raises(IllegalTransition) as err:
         resolve_valid(opened(), Resolution.CREDIT_NOTE, MON)
-    assert err.value.field == "status" and err.value.http_status == 409
+    assert err.value.field == "status" and err.value.status_code == 409
     with pytest.raises(IllegalTransition):
         resolve_invalid(opened(), MON)
     done, _ = resolve_invalid(investigating(), date(2024, 3, 25))

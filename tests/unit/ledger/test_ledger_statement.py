@@ -23,8 +23,8 @@ MOVES = [
     Movement(K.PAYMENT, date(2024, 2, 10), cny("700"), "PAY-2", (Application("INV-2", 1, cny("500.50")),)),
     Movement(K.CASH_APPLICATION, date(2024, 2, 12), cny("199.50"), "",
              (Application("INV-1", 1, cny("199.50")),)),
-    Movement(K.PAYMENT_REVERSAL, date(2024, 2, 15), cny("700"), "PAY-2",
-             (Application("INV-2", 1, cny("500.50")),)),
+    Movement(K.PAYMENT_REVERSAL, date(2024, 2, 15), cny("700"), "PAY-2",  # also re-opens what its cash paid
+             (Application("INV-2", 1, cny("500.50")), Application("INV-1", 1, cny("199.50")))),
     Movement.invoice("INV-3", date(2024, 3, 1), single_instalment(cny("10"), date(2024, 3, 31))),
 ]
 
