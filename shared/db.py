@@ -90,8 +90,10 @@ class UnitOfWork:
         if self._depth > 0:
             return
         try:
-            if not self._committed:
+            if not self._committed and exc_type is not None:
                 await self.session.rollback()
+            # A read-only unit of work just closes: the pool rolls the connection back,
+            # and objects already loaded stay readable (a rollback would expire them).
         finally:
             self._events = []
             await self.session.close()

@@ -3,6 +3,7 @@ one access-log line per request. Pure ASGI (not BaseHTTPMiddleware) to stay chea
 the credit check's hot path."""
 from __future__ import annotations
 
+import json
 import logging
 import time
 
@@ -30,12 +31,14 @@ class RequestContextMiddleware:
         cid = cid or new_correlation_id()
         token = correlation_id.set(cid)
         svc_token = service_name.set(self.service)
-        started = time.perf_counter()
+        t0 = time.perf_counter()
         status = 500
+        started = False
 
         async def send_wrapper(message) -> None:
-            nonlocal status
+            nonlocal status, started
             if message["type"] == "http.response.start":
+                started = True
                 status = message["status"]
                 message.setdefault("headers", [])
                 message["headers"] = list(message["headers"]) + [(b"x-correlation-id", cid.encode())]
@@ -43,8 +46,19 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_wrapper)
+        except Exception:
+            # Rendered here, not by Starlette's outermost handler, so the problem and
+            # the log line still carry the correlation id.
+            log.exception("unhandled error", extra={"path": scope.get("path")})
+            if not started:
+                await send_wrapper({"type": "http.response.start", "status": 500, "headers": [
+                    (b"content-type", b"application/problem+json")]})
+                await send_wrapper({"type": "http.response.body", "body": json.dumps({
+                    "type": "https://receivables.dev/problems/internal-error", "title": "Internal server error",
+                    "status": 500, "detail": "an internal error occurred; quote the correlation id to support",
+                    "instance": scope.get("path"), "correlation_id": cid}).encode()})
         finally:
-            elapsed = time.perf_counter() - started
+            elapsed = time.perf_counter() - t0
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
             method = scope.get("method", "")

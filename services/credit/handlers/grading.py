@@ -1,0 +1,199 @@
+"""Assessments (评级) and re-rating: the computed sub-scores from the customer's own history,
+the person-entered ones from the latest manual assessment, the grade with its reasons,
+and the suggested limit and term."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from services.credit import repository
+from services.credit.context import of
+from services.credit.domain._dates import add_months
+from services.credit.domain.credit_file import CreditDocument, CreditFile, DocumentKind
+from services.credit.domain.grading import GradeResult, GradingInput, SpecialApproval, grade
+from services.credit.domain.limits import LimitSuggestion, average_monthly_sales, suggest_limit
+from services.credit.domain.red_flags import (
+    RED_FLAG_LABELS_ZH, OwnFaultCause, RedFlag, RedFlagReport,
+)
+from services.credit.domain.scorecard import PURCHASES, REPAYMENT
+from services.credit.domain.subscores import RepaymentRecord, score_purchases, score_repayment
+from services.credit.handlers.common import domain_errors, history, jsonable, money
+from services.credit.tables import AssessmentRow, CreditFileRow, CreditProfileRow
+from shared.auth import Principal
+from shared.db import UnitOfWork
+from shared.errors import NotFound, ValidationProblem
+from shared.events.credit import CreditGradeChangedV1
+from shared.money import Money
+
+
+def credit_file(row: CreditFileRow, documents) -> CreditFile:
+    docs = tuple(CreditDocument(DocumentKind(d.kind), d.reference, d.received_on, d.expires_on) for d in documents)
+    return CreditFile(row.customer_id, row.name, row.region, row.customer_type, row.industry, row.salesperson,
+                      docs, row.onboarded_on)
+
+
+def explain(result: GradeResult) -> dict:
+    """The grade's why, as stored with the assessment and shown on the customer."""
+    return jsonable({
+        "grade": result.grade, "total": result.total, "band_grade": result.band_grade,
+        "after_floors": result.after_floors, "downgraded_from": result.downgraded_from,
+        "extends_credit": result.extends_credit, "steps": list(result.steps),
+        "criteria": [{"id": c.criterion_id, "label_zh": c.label_zh, "weight": c.weight, "points": c.points,
+                      "source": c.source.value, "rule": c.rule, "inputs": dict(c.inputs)}
+                     for c in result.criteria],
+        "floors": [{"grade": f.grade, "criterion": f.criterion_id, "floor": f.floor, "points": f.points,
+                    "passed": f.passed} for f in result.floors_checked],
+        "cap": None if result.cap is None else {
+            "cap_grade": result.cap.cap_grade, "reasons": list(result.cap.reasons), "applied": result.cap.applied,
+            "waived_by": None if result.cap.waived_by is None else result.cap.waived_by.reference},
+        "red_flags": {
+            "applied": [{"flag": r.flag.value, "label_zh": RED_FLAG_LABELS_ZH[r.flag], "note": r.note}
+                        for r in result.red_flags.applied],
+            "excused": [{"flag": r.flag.value, "own_fault_cause": r.own_fault_cause.value, "note": r.note}
+                        for r in result.red_flags.excused]},
+    })
+
+
+def reported_flags(raw: list[dict]) -> list[RedFlagReport]:
+    out = []
+    for i, f in enumerate(raw or []):
+        try:
+            cause = OwnFaultCause(f["own_fault_cause"]) if f.get("own_fault_cause") else None
+            out.append(RedFlagReport(RedFlag(f["flag"]), cause, f.get("note") or ""))
+        except ValueError as exc:
+            raise ValidationProblem.field(f"red_flags[{i}]", str(exc), "red_flag") from exc
+    return out
+
+
+async def _history_inputs(uow: UnitOfWork, profile: CreditProfileRow, as_of: date):
+    ctx = of(uow)
+    cur = profile.currency
+    records = [RepaymentRecord(r.due_date, money(r.amount_minor, cur), r.paid_on)
+               for r in await repository.repayments_of(uow, profile.customer_id) if r.currency == cur]
+    for r in await repository.receivables_of(uow, profile.customer_id, open_only=True):
+        if r.currency != cur:
+            continue
+        for inst in r.instalments or []:
+            if inst["open_minor"] > 0:
+                due = date.fromisoformat(inst["due_date"]) + timedelta(days=r.extended_days or 0)
+                records.append(RepaymentRecord(due, money(inst["open_minor"], cur), None))
+    window = ctx.policy.repayment.window_months
+    start = add_months(as_of, -window)
+    broken = await repository.broken_promises_since(uow, profile.customer_id, start, as_of)
+    purchases_cur = ctx.policy.purchases.currency
+    purchases = money(await repository.purchases_between(uow, profile.customer_id, purchases_cur,
+                                                         add_months(as_of, -12), as_of), purchases_cur)
+    event_flags = []
+    for f in await repository.red_flags_of(uow, profile.customer_id):
+        cause = OwnFaultCause(f.own_fault_cause) if f.own_fault_cause else None
+        event_flags.append(RedFlagReport(RedFlag(f.flag), cause, f.note))
+    return records, broken, purchases, event_flags
+
+
+async def compute(uow: UnitOfWork, file_row: CreditFileRow, profile: CreditProfileRow, scores: dict,
+                  inputs: dict, as_of: date) -> tuple[GradeResult, LimitSuggestion]:
+    ctx = of(uow)
+    policy = ctx.policy
+    card = policy.grading.scorecard
+    records, broken, purchases, event_flags = await _history_inputs(uow, profile, as_of)
+    contracted = inputs.get("contracted_12m")
+    with domain_errors("scores"):
+        card.validate_entered(scores)
+        repayment = score_repayment(records, broken, as_of, card.weight(REPAYMENT), policy.repayment,
+                                    investigated_points=inputs.get("investigated_repayment"))
+        purchases_score = score_purchases(
+            purchases, card.weight(PURCHASES), policy.purchases,
+            Money.of(contracted, policy.purchases.currency) if contracted is not None else None)
+        special = None
+        if profile.special_approval_ref:
+            special = SpecialApproval(profile.special_approval_by or "", profile.special_approval_ref,
+                                      profile.special_approval_on)
+        grading_input = GradingInput(repayment, purchases_score, scores,
+                                     tuple(event_flags) + tuple(reported_flags(inputs.get("red_flags", []))),
+                                     broken, special_approval=special)
+        documents = await repository.documents_of(uow, profile.customer_id)
+        grading_input = grading_input.with_file(credit_file(file_row, documents), as_of, policy.grading)
+        result = grade(grading_input, policy.grading)
+        suggestion = suggest_limit(result.grade, average_monthly_sales(purchases), policy.limits, policy.scale)
+    return result, suggestion
+
+
+def effective_grade(uow: UnitOfWork, profile: CreditProfileRow) -> str | None:
+    """The rated grade, never better than an approved application's grade."""
+    scale = of(uow).policy.scale
+    rated, approved = profile.rated_grade, profile.approved_grade
+    if rated is None:
+        return approved
+    return scale.worse_of(rated, approved) if approved else rated
+
+
+def set_grade(uow: UnitOfWork, profile: CreditProfileRow, total: int | None, reasons: list[str],
+              effective_on: date) -> None:
+    """Recompute the effective grade and publish a change."""
+    ctx = of(uow)
+    previous = profile.grade
+    profile.grade = effective_grade(uow, profile)
+    profile.updated_at = ctx.clock.now()
+    uow.session.add(profile)
+    if profile.grade != previous and profile.grade is not None:
+        uow.emit(CreditGradeChangedV1(customer_id=profile.customer_id, grade=profile.grade,
+                                      previous_grade=previous, total_score=total or 0,
+                                      effective_date=effective_on, reasons=reasons))
+        history(uow, profile.customer_id, ctx.clock.now(), effective_on, "grade_changed",
+                f"grade {previous or 'none'} -> {profile.grade}", previous=previous, grade=profile.grade,
+                reasons=reasons)
+
+
+async def _rate(uow: UnitOfWork, file_row: CreditFileRow, profile: CreditProfileRow, scores: dict,
+                inputs: dict, as_of: date, trigger: str, by: str, *, always_store: bool) -> AssessmentRow | None:
+    ctx = of(uow)
+    result, suggestion = await compute(uow, file_row, profile, scores, inputs, as_of)
+    if not always_store and result.grade == profile.rated_grade and result.total == profile.total_score:
+        return None
+    row = AssessmentRow(assessment_id=uuid.uuid4().hex, customer_id=profile.customer_id, as_of=as_of,
+                        trigger=trigger, assessed_by=by, scores=dict(scores), inputs=jsonable(inputs),
+                        grade=result.grade, total=result.total, result=explain(result),
+                        suggested_limit_minor=suggestion.limit.minor, suggested_term_days=suggestion.term_days,
+                        currency=suggestion.limit.currency, created_at=ctx.clock.now())
+    uow.session.add(row)
+    profile.rated_grade, profile.total_score = result.grade, result.total
+    profile.last_rated_on, profile.last_assessment_id = as_of, row.assessment_id
+    history(uow, profile.customer_id, ctx.clock.now(), as_of, "assessment",
+            f"rated {result.grade} ({result.total} points) by {trigger}", assessment_id=row.assessment_id,
+            grade=result.grade, total=result.total, steps=list(result.steps))
+    set_grade(uow, profile, result.total, list(result.steps), as_of)
+    return row
+
+
+async def assess(uow: UnitOfWork, customer_id: str, principal: Principal, scores: dict, inputs: dict,
+                 as_of: date | None) -> AssessmentRow:
+    """A person's assessment: entered scores (validated against the scorecard) + history."""
+    ctx = of(uow)
+    async with uow:
+        file_row = await repository.get_file(uow, customer_id)
+        profile = await repository.get_profile(uow, customer_id)
+        if file_row is None or profile is None:
+            raise NotFound(f"no credit file for customer {customer_id!r}")
+        reported_flags(inputs.get("red_flags", []))
+        row = await _rate(uow, file_row, profile, scores, inputs, as_of or ctx.clock.today(), "manual",
+                          principal.key_id, always_store=True)
+        await uow.commit()
+    return row
+
+
+async def rerate(uow: UnitOfWork, customer_id: str, trigger: str, as_of: date | None = None) -> AssessmentRow | None:
+    """Re-rate with the latest entered scores after a change of behaviour; only customers
+    that have an assessment (a person's scores are needed). Joins the caller's transaction."""
+    ctx = of(uow)
+    async with uow:
+        profile = await repository.get_profile(uow, customer_id)
+        if profile is None or profile.last_assessment_id is None:
+            return None
+        manual = await repository.latest_manual_assessment(uow, customer_id)
+        file_row = await repository.get_file(uow, customer_id)
+        if manual is None or file_row is None:
+            return None
+        row = await _rate(uow, file_row, profile, manual.scores, manual.inputs, as_of or ctx.clock.today(),
+                          trigger, "system:credit", always_store=trigger == "schedule")
+        await uow.commit()
+    return row

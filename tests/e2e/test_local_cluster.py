@@ -1,0 +1,100 @@
+"""The distributed topology for real: deploy/local-cluster.sh starts Kafka, PostgreSQL,
+an API and a worker process per service and the nginx gateway; the test talks to the
+gateway on one port, as clients do, and to Kafka as billing does."""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import time
+import uuid
+
+import httpx
+import pytest
+
+from shared.events.envelope import new_envelope, to_kafka
+from shared.events.ledger import InvoiceIssuedV1, OverdueThresholdV1
+from tests.support.kafka import produce
+from tests.support.processes import ROOT, free_port
+
+KEY = "cluster-admin-key-0123456789abcdef"
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    if os.environ.get("CI") != "true" and not os.environ.get("AR_TEST_KAFKA_BOOTSTRAP"):
+        pytest.skip("run through `make test` (needs Java, Maven, PostgreSQL and nginx)")
+    # Under the repository, not pytest's private tmp: PostgreSQL runs as another user.
+    directory = ROOT / "var" / f"e2e-cluster-{uuid.uuid4().hex[:8]}"
+    kafka_port = free_port()
+    env = {**os.environ, "AR_CLUSTER_DIR": str(directory), "AR_ENV": "test", "AR_BOOTSTRAP_ADMIN_KEY": KEY,
+           "AR_GATEWAY_PORT": str(free_port()), "AR_CLUSTER_KAFKA_PORT": str(kafka_port),
+           "AR_CLUSTER_PG_PORT": str(free_port()), "AR_CLUSTER_TIMEOUT": "120"}
+    for name in ("LEDGER", "CREDIT", "DUNNING", "REPORTING"):
+        env[f"AR_{name}_PORT"] = str(free_port())
+        env[f"AR_{name}_METRICS_PORT"] = str(free_port())
+    script = str(ROOT / "deploy" / "local-cluster.sh")
+    up = subprocess.run([script, "up"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    try:
+        assert up.returncode == 0, up.stdout[-3000:] + up.stderr[-3000:]
+        yield {"gateway": f"http://127.0.0.1:{env['AR_GATEWAY_PORT']}", "kafka": f"127.0.0.1:{kafka_port}",
+               "dir": directory, "env": env}
+    finally:
+        subprocess.run([script, "down", "--wipe"], cwd=ROOT, env=env, capture_output=True, timeout=120)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def eventually(check, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.3)
+    return last
+
+
+def test_gateway_serves_every_service_under_its_prefix(cluster):
+    for name in ("ledger", "credit", "dunning", "reporting"):
+        r = httpx.get(f"{cluster['gateway']}/{name}/healthz")
+        assert r.json() == {"status": "ok", "service": name}
+        assert httpx.get(f"{cluster['gateway']}/{name}/readyz").status_code == 200
+        assert "ar_http_requests_total" in httpx.get(f"{cluster['gateway']}/{name}/metrics").text
+    assert httpx.get(f"{cluster['gateway']}/dunning/v1/cases").status_code == 401
+
+
+def test_a_key_issued_by_one_service_reaches_the_others_through_kafka(cluster):
+    auth = {"Authorization": f"Bearer {KEY}"}
+    issued = httpx.post(f"{cluster['gateway']}/credit/v1/api-keys", headers=auth,
+                        json={"name": "e2e", "roles": ["auditor"]})
+    assert issued.status_code == 201, issued.text
+    key = {"Authorization": f"Bearer {issued.json()['key']}"}
+    ok = eventually(lambda: httpx.get(f"{cluster['gateway']}/reporting/v1/activity?from=2026-01-01&to=2026-01-02",
+                                      headers=key).status_code == 200)
+    assert ok
+
+
+def test_billing_events_on_kafka_reach_reporting_and_dunning(cluster):
+    auth = {"Authorization": f"Bearer {KEY}"}
+    customer = f"E2E-{uuid.uuid4().hex[:8]}"
+    invoice = InvoiceIssuedV1(invoice_number=f"INV-{customer}", customer_id=customer, issue_date="2026-03-14",
+                              due_date="2026-04-13", amount="1234.56", currency="CNY")
+    overdue = OverdueThresholdV1(invoice_number=invoice.invoice_number, instalment_seq=1, customer_id=customer,
+                                 threshold_days=30, as_of="2026-05-13", due_date="2026-04-13", days_overdue=30,
+                                 open_amount="1234.56", currency="CNY")
+    asyncio.run(produce(cluster["kafka"], "invoice-issued", [to_kafka(new_envelope(invoice, "/billing"))]))
+    asyncio.run(produce(cluster["kafka"], "overdue-threshold", [to_kafka(new_envelope(overdue, "/ledger"))]))
+
+    def activity():
+        r = httpx.get(f"{cluster['gateway']}/reporting/v1/activity?from=2026-03-14&to=2026-03-14", headers=auth)
+        assert r.status_code == 200, r.text
+        return [row for row in r.json() if row["currency"] == "CNY" and row["credit_sales"] != "0.00"]
+
+    assert eventually(activity)
+    case = eventually(lambda: httpx.get(f"{cluster['gateway']}/dunning/v1/cases/{customer}", headers=auth).json()
+                      if httpx.get(f"{cluster['gateway']}/dunning/v1/cases/{customer}", headers=auth).status_code == 200
+                      else None)
+    assert case and case["highest_threshold"] == 30 and case["severity"] == "mild"
