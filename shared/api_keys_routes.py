@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from shared import auth
@@ -40,8 +40,9 @@ class KeyInfo(BaseModel):
 
 @router.post("", status_code=201, response_model=IssuedKey, summary="Issue an API key",
              responses=problem_responses(422))
-async def issue(body: KeyRequest, request: Request, _: AdminDep) -> IssuedKey:
+async def issue(body: KeyRequest, request: Request, response: Response, _: AdminDep) -> IssuedKey:
     runtime = request.app.state.runtime
+    response.headers["Cache-Control"] = "no-store"  # the secret is shown once, never stored or cached
     key_id, key = await auth.issue_key(runtime.uow(), body.name, body.roles)
     return IssuedKey(key_id=key_id, key=key, name=body.name, roles=sorted(body.roles))
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from shared.api_keys_routes import router as api_keys_router
 from shared.errors import install_problem_handlers, problem_response
 from shared.http import RequestContextMiddleware
+from shared.idempotency import IdempotencyMiddleware
 from shared.runtime import ServiceRuntime
 
 PROBLEM_SCHEMA = {
@@ -67,6 +68,7 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
     app.include_router(api_keys_router, prefix="/v1")
     for router in d.routers:
         app.include_router(router, prefix="/v1")
+    app.add_middleware(IdempotencyMiddleware, db=runtime.db)
     app.add_middleware(RequestContextMiddleware, service=runtime.name)
 
     def openapi():

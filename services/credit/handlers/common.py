@@ -5,7 +5,7 @@ import contextlib
 from datetime import date, datetime
 
 from services.credit import repository
-from services.credit.domain.errors import CreditDomainError
+from services.credit.domain.errors import CreditDomainError, InvalidScore
 from services.credit.domain.roles import Actor
 from shared.auth import Principal
 from shared.db import UnitOfWork
@@ -23,6 +23,8 @@ def domain_errors(field: str | None = None):
     """Turn the domain's typed errors into problem+json with their status (403, 409, 422)."""
     try:
         yield
+    except InvalidScore as exc:
+        raise ValidationProblem.field(field or "scores", str(exc), "scorecard_range") from exc
     except CreditDomainError as exc:
         raise CreditProblem(str(exc), status=exc.status_code, code=exc.code) from exc
     except MoneyError as exc:

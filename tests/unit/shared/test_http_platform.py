@@ -64,3 +64,4 @@ async def test_correlation_id_is_echoed(tmp_path):
     async with embedded_product(tmp_path) as client:
         r = await client.get("/ledger/healthz", headers={"X-Correlation-ID": "abc-123"})
         assert r.headers["x-correlation-id"] == "abc-123"
+

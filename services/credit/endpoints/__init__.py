@@ -1,0 +1,11 @@
+"""Credit HTTP API (under /credit/v1): thin routes, body → one handler call → response."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.credit.endpoints import applications, checks, customers
+
+router = APIRouter()
+router.include_router(customers.router)
+router.include_router(applications.router)
+router.include_router(checks.router)

@@ -1,0 +1,44 @@
+"""Applications for a grade/limit/term, a temporary limit or a term extension, and the
+decisions of the approval chain."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from services.credit.domain.approvals import Decision
+from services.credit.endpoints.deps import Decider, Reader, Submitter, uow
+from services.credit.endpoints.views import application_out
+from services.credit.handlers import applications
+from services.credit.schemas import ApplicationIn, ApplicationOut, DecisionIn
+from shared.errors import problem_responses
+
+router = APIRouter(tags=["applications"], responses=problem_responses(401, 403))
+
+
+@router.post("/applications", response_model=ApplicationOut, status_code=201,
+             summary="Submit a credit application (sales manager)",
+             description="Kinds: grade_limit_term, temporary_limit (amount + expires_on), term_extension "
+                         "(extra_days). A limit in a currency the customer is not set up for is a 422.",
+             responses=problem_responses(404, 422))
+async def submit(body: ApplicationIn, request: Request, principal: Submitter) -> ApplicationOut:
+    data = applications.ApplicationInput(
+        customer_id=body.customer_id, kind=body.kind, grade=body.grade, limit=body.limit, currency=body.currency,
+        term_days=body.term_days, amount=body.amount, valid_from=body.valid_from, expires_on=body.expires_on,
+        extra_days=body.extra_days, invoice_numbers=tuple(body.invoice_numbers), comment=body.comment)
+    application_id = await applications.submit(uow(request), principal, data)
+    return application_out(*await applications.load(uow(request), application_id))
+
+
+@router.get("/applications/{application_id}", response_model=ApplicationOut,
+            summary="An application and its audit trail", responses=problem_responses(404))
+async def get(application_id: str, request: Request, _: Reader) -> ApplicationOut:
+    return application_out(*await applications.load(uow(request), application_id))
+
+
+@router.post("/applications/{application_id}/decisions", response_model=ApplicationOut,
+             summary="Approve or reject, by the next role in the chain",
+             description="sales_admin reviews → finance approves → general_manager approves. The submitter never "
+                         "decides, nor does anyone twice, nor a wrong role (403). A decided application is a 409.",
+             responses=problem_responses(404, 409, 422))
+async def decide(application_id: str, body: DecisionIn, request: Request, principal: Decider) -> ApplicationOut:
+    await applications.decide_on(uow(request), principal, application_id, Decision(body.decision), body.comment)
+    return application_out(*await applications.load(uow(request), application_id))

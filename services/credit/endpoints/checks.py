@@ -1,0 +1,30 @@
+"""The credit check before a sale, and the override of a review."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from services.credit.endpoints.deps import Checker, Overrider, uow
+from services.credit.handlers import checks
+from services.credit.schemas import CheckIn, CheckOut, OverrideIn
+from shared.errors import problem_responses
+
+router = APIRouter(tags=["checks"], responses=problem_responses(401, 403))
+JSON = "application/json"
+
+
+@router.post("/checks", response_model=CheckOut, summary="Check an order against the customer's credit",
+             description="approve, review or reject with every reason (unknown_customer, currency_mismatch, "
+                         "blacklisted, on_hold, prepayment_required, over_limit, overdue_debt). Idempotent per "
+                         "order_ref: the same body returns the first result, another body is a 409.",
+             responses=problem_responses(409, 422))
+async def check(body: CheckIn, request: Request, principal: Checker) -> Response:
+    text = await checks.check(uow(request), principal, body.customer_id, body.amount, body.currency,
+                              body.order_ref, body.reserve)
+    return Response(content=text, media_type=JSON)
+
+
+@router.post("/checks/{order_ref}/override", response_model=CheckOut, summary="Approve a review, with a reason",
+             description="finance or general_manager; only a review can be overridden (a reject is a 409).",
+             responses=problem_responses(404, 409, 422))
+async def override(order_ref: str, body: OverrideIn, request: Request, principal: Overrider) -> Response:
+    return Response(content=await checks.override(uow(request), principal, order_ref, body.reason), media_type=JSON)

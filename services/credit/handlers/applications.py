@@ -1,0 +1,227 @@
+"""Credit applications through the approval chain (002 §10.2): sales manager submits →
+sales admin reviews → finance approves → general manager approves. Every step is stored
+(application_steps). The final approval changes the profile and is published."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from services.credit import repository
+from services.credit.context import of
+from services.credit.domain.approvals import (
+    ApplicationKind, ApplicationState, AuditEntry, CreditApplication, Decision, GradeLimitTermChange,
+    TemporaryLimitRequest, TermExtensionRequest, decide, submit_application,
+)
+from services.credit.handlers import grading, holds
+from services.credit.handlers.common import actor_of, domain_errors, history, money
+from services.credit.handlers.ledger import extend
+from services.credit.tables import ApplicationRow, ApplicationStepRow, CreditProfileRow, TemporaryLimitRow
+from shared.auth import Principal
+from shared.db import UnitOfWork
+from shared.errors import NotFound, ValidationProblem
+from shared.events.credit import CreditLimitChangedV1
+from shared.money import Money, MoneyError
+
+
+@dataclass
+class ApplicationInput:
+    customer_id: str
+    kind: ApplicationKind
+    grade: str | None = None
+    limit: Decimal | None = None
+    currency: str | None = None
+    term_days: int | None = None
+    amount: Decimal | None = None
+    valid_from: date | None = None
+    expires_on: date | None = None
+    extra_days: int | None = None
+    invoice_numbers: tuple[str, ...] = ()
+    comment: str = ""
+
+
+def _money(value: Decimal, currency: str | None, profile: CreditProfileRow, field: str) -> Money:
+    cur = currency or profile.currency
+    if cur != profile.currency:
+        raise ValidationProblem.field("currency", f"customer {profile.customer_id} has credit in {profile.currency}, "
+                                      f"not {cur}", "customer_currency")
+    try:
+        return Money.of(value, cur)
+    except MoneyError as exc:
+        raise ValidationProblem.field(field, str(exc), "money") from exc
+
+
+def _request(body: ApplicationInput, profile: CreditProfileRow, scale):
+    try:
+        if body.kind is ApplicationKind.GRADE_LIMIT_TERM:
+            if body.grade is not None and body.grade not in scale.names:
+                raise ValidationProblem.field("grade", f"not on the grade scale {list(scale.names)}", "grade_scale")
+            limit = _money(body.limit, body.currency, profile, "limit") if body.limit is not None else None
+            return GradeLimitTermChange(body.grade, limit, body.term_days)
+        if body.kind is ApplicationKind.TEMPORARY_LIMIT:
+            if body.amount is None or body.expires_on is None:
+                raise ValidationProblem.field("amount" if body.amount is None else "expires_on",
+                                              "a temporary limit needs amount and expires_on", "required")
+            return TemporaryLimitRequest(_money(body.amount, body.currency, profile, "amount"), body.expires_on,
+                                         body.valid_from)
+        if body.extra_days is None:
+            raise ValidationProblem.field("extra_days", "a term extension needs extra_days", "required")
+        return TermExtensionRequest(body.extra_days, tuple(body.invoice_numbers))
+    except ValueError as exc:
+        raise ValidationProblem.field("kind", str(exc), "application") from exc
+
+
+def request_json(request) -> dict:
+    if isinstance(request, GradeLimitTermChange):
+        return {"grade": request.grade, "term_days": request.term_days,
+                "limit": None if request.limit is None else format(request.limit.amount, "f"),
+                "currency": None if request.limit is None else request.limit.currency}
+    if isinstance(request, TemporaryLimitRequest):
+        return {"amount": format(request.amount.amount, "f"), "currency": request.amount.currency,
+                "expires_on": request.expires_on.isoformat(),
+                "valid_from": request.valid_from.isoformat() if request.valid_from else None}
+    return {"extra_days": request.extra_days, "invoice_numbers": list(request.invoice_numbers)}
+
+
+def _request_from(kind: str, data: dict):
+    if kind == ApplicationKind.GRADE_LIMIT_TERM:
+        limit = Money.of(data["limit"], data["currency"]) if data.get("limit") is not None else None
+        return GradeLimitTermChange(data.get("grade"), limit, data.get("term_days"))
+    if kind == ApplicationKind.TEMPORARY_LIMIT:
+        return TemporaryLimitRequest(Money.of(data["amount"], data["currency"]), date.fromisoformat(data["expires_on"]),
+                                     date.fromisoformat(data["valid_from"]) if data.get("valid_from") else None)
+    return TermExtensionRequest(data["extra_days"], tuple(data.get("invoice_numbers") or ()))
+
+
+def _domain(row: ApplicationRow, steps: list[ApplicationStepRow]) -> CreditApplication:
+    audit = tuple(AuditEntry(s.actor_id, s.role, repository.utc(s.at), Decision(s.decision),
+                             ApplicationState(s.from_state) if s.from_state else None, ApplicationState(s.to_state),
+                             s.comment) for s in steps)
+    return CreditApplication(row.application_id, row.customer_id, _request_from(row.kind, row.request),
+                             row.submitted_by, ApplicationState(row.state), audit)
+
+
+def _store_step(uow: UnitOfWork, app: CreditApplication, principal: Principal) -> None:
+    entry = app.audit[-1]
+    uow.session.add(ApplicationStepRow(application_id=app.application_id, seq=len(app.audit), actor_id=entry.actor_id,
+                                       actor_name=principal.name, role=entry.role, decision=entry.decision.value,
+                                       from_state=entry.from_state.value if entry.from_state else None,
+                                       to_state=entry.to_state.value, comment=entry.comment, at=entry.at))
+
+
+async def submit(uow: UnitOfWork, principal: Principal, body: ApplicationInput) -> str:
+    ctx = of(uow)
+    now = ctx.clock.now()
+    async with uow:
+        profile = await repository.get_profile(uow, body.customer_id)
+        if profile is None:
+            raise NotFound(f"no credit file for customer {body.customer_id!r}")
+        request = _request(body, profile, ctx.policy.scale)
+        with domain_errors():
+            app = submit_application(uuid.uuid4().hex, body.customer_id, request, actor_of(principal), now,
+                                     body.comment)
+        uow.session.add(ApplicationRow(application_id=app.application_id, customer_id=app.customer_id,
+                                       kind=app.kind.value, request=request_json(request), state=app.state.value,
+                                       pending_role=app.pending_role(), submitted_by=app.submitted_by,
+                                       created_at=now, updated_at=now))
+        _store_step(uow, app, principal)
+        history(uow, app.customer_id, now, ctx.clock.today(), "application_submitted",
+                f"{app.kind.value} application submitted by {principal.name}", application_id=app.application_id,
+                request=request_json(request))
+        await uow.commit()
+    return app.application_id
+
+
+async def decide_on(uow: UnitOfWork, principal: Principal, application_id: str, decision: Decision,
+                    comment: str) -> str:
+    ctx = of(uow)
+    now, today = ctx.clock.now(), ctx.clock.today()
+    async with uow:
+        row = await repository.get_application(uow, application_id)
+        if row is None:
+            raise NotFound(f"no application {application_id!r}")
+        app = _domain(row, await repository.steps_of(uow, application_id))
+        with domain_errors():
+            app = decide(app, actor_of(principal), decision, now, comment)
+        row.state, row.pending_role, row.updated_at = app.state.value, app.pending_role(), now
+        uow.session.add(row)
+        _store_step(uow, app, principal)
+        history(uow, app.customer_id, now, today, "application_decided",
+                f"{app.kind.value} application {decision.value}d by {principal.name} ({app.audit[-1].role}) "
+                f"-> {app.state.value}", application_id=application_id, decision=decision.value,
+                role=app.audit[-1].role, comment=comment)
+        if app.state is ApplicationState.APPROVED:
+            await _apply(uow, app, principal, today)
+        await uow.commit()
+    return application_id
+
+
+async def _apply(uow: UnitOfWork, app: CreditApplication, principal: Principal, today: date) -> None:
+    ctx = of(uow)
+    profile = await repository.get_profile(uow, app.customer_id)
+    req = app.request
+    if isinstance(req, GradeLimitTermChange):
+        if req.limit is not None:
+            profile.limit_minor = req.limit.minor
+        if req.term_days is not None:
+            profile.term_days = req.term_days
+        if req.limit is not None or req.term_days is not None:
+            uow.emit(CreditLimitChangedV1(customer_id=app.customer_id, limit=money(profile.limit_minor, profile.currency).amount,
+                                          currency=profile.currency, term_days=profile.term_days,
+                                          application_id=app.application_id, effective_date=today))
+            history(uow, app.customer_id, ctx.clock.now(), today, "limit_changed",
+                    f"limit {money(profile.limit_minor, profile.currency)}, term {profile.term_days} days "
+                    f"(application {app.application_id})", application_id=app.application_id)
+        if req.grade is not None:
+            profile.approved_grade = req.grade
+            scale = ctx.policy.scale
+            if scale.rank(req.grade) < scale.rank(scale.cap_for_new_or_incomplete):
+                # an approved grade above the cap is the special approval of 002 §9 (特批)
+                profile.special_approval_ref = f"application:{app.application_id}"
+                profile.special_approval_by = principal.key_id
+                profile.special_approval_on = today
+            uow.session.add(profile)
+            await uow.session.flush()
+            if profile.last_assessment_id is not None:
+                await grading.rerate(uow, app.customer_id, f"application:{app.application_id}")
+                profile = await repository.get_profile(uow, app.customer_id)
+            grading.set_grade(uow, profile, profile.total_score, [f"grade {req.grade} approved by application "
+                                                                  f"{app.application_id}"], today)
+        profile.updated_at = ctx.clock.now()
+        uow.session.add(profile)
+    elif isinstance(req, TemporaryLimitRequest):
+        uow.session.add(TemporaryLimitRow(id=uuid.uuid4().hex, customer_id=app.customer_id, amount_minor=req.amount.minor,
+                                          currency=req.amount.currency, valid_from=req.valid_from,
+                                          expires_on=req.expires_on, application_id=app.application_id,
+                                          created_at=ctx.clock.now()))
+        uow.emit(CreditLimitChangedV1(customer_id=app.customer_id, limit=req.amount.amount, currency=req.amount.currency,
+                                      term_days=profile.term_days, temporary=True, expires_on=req.expires_on,
+                                      application_id=app.application_id, effective_date=req.valid_from or today))
+        history(uow, app.customer_id, ctx.clock.now(), today, "temporary_limit",
+                f"temporary limit {req.amount} until {req.expires_on}", application_id=app.application_id)
+    else:
+        if req.invoice_numbers:
+            for number in req.invoice_numbers:
+                r = await repository.get_receivable(uow, number)
+                if r is not None and r.customer_id == app.customer_id:
+                    extend(r, req.extra_days)
+                    uow.session.add(r)
+        else:
+            profile.term_days += req.extra_days
+            profile.updated_at = ctx.clock.now()
+            uow.session.add(profile)
+        history(uow, app.customer_id, ctx.clock.now(), today, "term_extended",
+                f"term extended by {req.extra_days} days"
+                + (f" for {', '.join(req.invoice_numbers)}" if req.invoice_numbers else ""),
+                application_id=app.application_id)
+        await uow.session.flush()
+        await holds.lift_after_payment(uow, app.customer_id, today)
+
+
+async def load(uow: UnitOfWork, application_id: str) -> tuple[ApplicationRow, list[ApplicationStepRow]]:
+    async with uow:
+        row = await repository.get_application(uow, application_id)
+        if row is None:
+            raise NotFound(f"no application {application_id!r}")
+        return row, await repository.steps_of(uow, application_id)

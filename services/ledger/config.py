@@ -1,0 +1,82 @@
+"""The ledger's business configuration (env prefix AR_LEDGER_), validated at start-up.
+
+Lists are JSON in the environment, e.g. AR_LEDGER_THRESHOLDS='[-7,-3,1,7,15,30,60,90,180]'.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import cached_property, lru_cache
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.ledger.domain.aging import AgingBuckets
+from services.ledger.domain.late_fees import AccrualBasis, LateFeePolicy
+from services.ledger.domain.receivable_class import ClassThresholds
+from services.ledger.domain.sweep import DEFAULT_THRESHOLDS, validate_thresholds
+
+
+class LedgerConfig(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AR_LEDGER_", env_file=None, extra="ignore", frozen=True)
+
+    # The aging clock: days relative to the due date (negative = before due), increasing.
+    # Changing the ladder of a running ledger needs a re-index of last_threshold_index.
+    thresholds: tuple[int, ...] = DEFAULT_THRESHOLDS
+    sweep_interval_seconds: float = Field(86_400, ge=0, description="0 disables the scheduled sweep")
+    sweep_chunk_size: int = Field(20_000, ge=100, le=200_000)
+
+    # Receivable classes (first day overdue of each class) and aging buckets.
+    class_in_collection_from: int = 1
+    class_quasi_doubtful_from: int = 181
+    class_doubtful_from: int = 366
+    class_dead_from: int = 731
+    aging_bounds: tuple[int, ...] = (0, 30, 60, 90)
+
+    # Late fees / interest: computed on demand, never booked here.
+    late_fee_daily_rate: Decimal = Decimal("0.0005")
+    late_fee_grace_days: int = Field(0, ge=0)
+    late_fee_basis: AccrualBasis = AccrualBasis.SEGMENTED
+    late_fee_cap_rate: Decimal | None = None
+
+    # Disputes: fact-finding within N working days; holidays and make-up workdays (调休).
+    dispute_working_days: int = Field(15, ge=1, le=120)
+    holidays: tuple[date, ...] = ()
+    extra_workdays: tuple[date, ...] = ()
+
+    # Bulk import limits.
+    import_max_rows: int = Field(200_000, ge=1)
+    import_max_bytes: int = Field(50 * 1024 * 1024, ge=1024)
+
+    @field_validator("thresholds")
+    @classmethod
+    def _ladder(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        return validate_thresholds(value)
+
+    @field_validator("late_fee_daily_rate", "late_fee_cap_rate", mode="before")
+    @classmethod
+    def _no_float(cls, value):
+        if isinstance(value, float):
+            raise ValueError("give rates as decimal strings, e.g. \"0.0005\"")
+        return value
+
+    @cached_property
+    def class_thresholds(self) -> ClassThresholds:
+        return ClassThresholds(self.class_in_collection_from, self.class_quasi_doubtful_from,
+                               self.class_doubtful_from, self.class_dead_from)
+
+    @cached_property
+    def buckets(self) -> AgingBuckets:
+        return AgingBuckets(self.aging_bounds)
+
+    @cached_property
+    def late_fee_policy(self) -> LateFeePolicy:
+        return LateFeePolicy(self.late_fee_daily_rate, self.late_fee_grace_days, self.late_fee_cap_rate,
+                             None, self.late_fee_basis)
+
+
+@lru_cache(maxsize=1)
+def load_config() -> LedgerConfig:
+    config = LedgerConfig()
+    config.class_thresholds, config.buckets, config.late_fee_policy  # validate at start-up
+    return config
