@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. Everything else is optional.
-.PHONY: run test install unit demo bench schemas lint cluster-up cluster-down clean
+.PHONY: run test install unit demo bench schemas lock lint cluster-up cluster-down clean
 
 PY := .venv/bin/python
 
@@ -23,6 +23,9 @@ bench: install ## benchmarks against real Kafka + PostgreSQL; figures in docs/be
 
 schemas: install ## regenerate docs/events (JSON Schemas + AsyncAPI)
 	$(PY) -m shared.events.export
+
+lock: ## re-resolve requirements.lock after changing pyproject.toml
+	scripts/lock.sh
 
 lint: install ## service boundaries
 	.venv/bin/lint-imports
