@@ -208,8 +208,8 @@ _P, _C, _R, _V, _H, _T = (CreditProfileRow.__table__, CheckRow.__table__, Receiv
 
 
 def _cols(tag: str, k=None, s=None, n1=None, n2=None, n3=None, d1=None, d2=None):
-    def typed(value, type_):
-        return sa.cast(sa.null(), type_) if value is None else sa.cast(value, type_)
+    def typed(value, type_):  # no SQL CAST: SQLite's CAST(... AS DATE) would make a number of a date
+        return sa.type_coerce(sa.null() if value is None else value, type_)
     return [sa.literal(tag, sa.String(1)).label("tag"), typed(k, sa.String(200)).label("k"),
             typed(s, sa.Text).label("s"), typed(n1, sa.BigInteger).label("n1"),
             typed(n2, sa.BigInteger).label("n2"), typed(n3, sa.BigInteger).label("n3"),

@@ -188,12 +188,16 @@ class DisputeResolvedV1(EventPayload):
     invoice_number: str
     customer_id: str
     resolved_date: date
-    outcome: Literal["valid", "invalid"]
+    outcome: Literal["valid", "invalid", "withdrawn"] = Field(
+        description="valid: the claim holds (settled as `settlement`); invalid or withdrawn: collection resumes")
     settlement: str | None = Field(None, description="credit_note, discount, return_offset or instalments")
     amount: DecimalAmount
     adjusted_amount: DecimalAmount
     currency: CurrencyCode
     our_fault: bool = Field(False, description="the cause was ours (quality, late delivery)")
+    credit_note_number: str | None = Field(None, description="the credit note booked for the adjusted amount")
+    instalments: list[InstalmentLine] | None = Field(
+        None, description="for settlement=instalments: the disputed amount's new schedule")
 
 
 class PaymentReversedV1(EventPayload):
@@ -209,3 +213,15 @@ class PaymentReversedV1(EventPayload):
     reason: str
     bounced: bool = True
     reopened: list[AppliedLine] = []
+
+
+class RefundIssuedV1(EventPayload):
+    """Unapplied cash or credit on account paid back to the customer: raises the balance."""
+    topic: ClassVar[str] = "refund-issued"
+    subject_field: ClassVar[str] = "refund_reference"
+
+    refund_reference: str
+    customer_id: str
+    refund_date: date
+    amount: DecimalAmount
+    currency: CurrencyCode

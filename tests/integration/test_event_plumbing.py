@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from prometheus_client import REGISTRY
 
 from shared.consumer import EventProcessor
@@ -166,3 +167,37 @@ async def test_bad_messages_go_to_the_dead_letter_topic_and_the_consumer_goes_on
         assert headers["dlq_error"]
     assert _dead_lettered() - before >= 3
     assert await probe.count_effects(db, f"REJECT-{unique}") == 0
+
+
+async def test_every_event_is_applied_exactly_once_across_rebalances(db, dlq, kafka_bootstrap, unique):
+    """Consumers join and leave the group while events stream in: partitions move between
+    them mid-stream, and still no event is lost or applied twice."""
+    total = 300
+    messages = [to_kafka(new_envelope(probe.invoice(f"RB{unique}-{i:04d}", customer=f"C{i % 17}"), "/billing"))
+                for i in range(total)]
+    group = f"g-{unique}"
+    second_db = Database(db.url)
+
+    async def applied() -> int:
+        async with db.engine.connect() as conn:
+            return await conn.scalar(
+                sa.select(sa.func.count(sa.distinct(probe.effects.c.invoice_number))).where(
+                    probe.effects.c.invoice_number.like(f"RB{unique}-%")))
+
+    async with running_consumer(make_processor(db, dlq), kafka_bootstrap, group, batch_size=20):
+        await produce(kafka_bootstrap, "invoice-issued", messages[:100])
+        async with running_consumer(make_processor(second_db, dlq), kafka_bootstrap, group, batch_size=20):
+            await produce(kafka_bootstrap, "invoice-issued", messages[100:200])
+            await asyncio.sleep(2)
+        # the second consumer left: its partitions come back to the first
+        await produce(kafka_bootstrap, "invoice-issued", messages[200:])
+        assert await wait_until(lambda: _count_is(applied, total), timeout=60)
+    await second_db.dispose()
+    async with db.engine.connect() as conn:
+        rows = await conn.scalar(sa.select(sa.func.count()).select_from(probe.effects).where(
+            probe.effects.c.invoice_number.like(f"RB{unique}-%")))
+    assert rows == total  # no duplicates
+
+
+async def _count_is(counter, expected) -> bool:
+    return await counter() >= expected
