@@ -48,14 +48,19 @@ def mount_services(runtimes: Sequence[ServiceRuntime], lifespan) -> FastAPI:
 
 
 async def run_job(runtime: ServiceRuntime, job: ScheduledJob, stop: asyncio.Event) -> None:
+    """Run a job shortly after start-up (so a restart never delays it by a whole
+    interval), then every `interval` seconds. Jobs must be idempotent: several worker
+    instances may run the same one."""
     interval = job.interval_seconds(runtime.settings)
     if interval <= 0:
         return
+    delay = min(5.0, interval)
     while not stop.is_set():
         with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)
+            await asyncio.wait_for(stop.wait(), timeout=delay)
         if stop.is_set():
             return
+        delay = interval
         try:
             await job.run(runtime)
         except Exception:

@@ -23,7 +23,10 @@ class LedgerConfig(BaseSettings):
     # The aging clock: days relative to the due date (negative = before due), increasing.
     # Changing the ladder of a running ledger needs a re-index of last_threshold_index.
     thresholds: tuple[int, ...] = DEFAULT_THRESHOLDS
-    sweep_interval_seconds: float = Field(86_400, ge=0, description="0 disables the scheduled sweep")
+    # At least daily. Hourly by default: a re-run the same day costs one empty index scan,
+    # and the job runner waits one interval after start-up before the first run, so a
+    # daily interval would delay the sweep by up to a day after every restart.
+    sweep_interval_seconds: float = Field(3_600, ge=0, description="0 disables the scheduled sweep")
     sweep_chunk_size: int = Field(20_000, ge=100, le=200_000)
 
     # Receivable classes (first day overdue of each class) and aging buckets.

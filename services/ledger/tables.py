@@ -58,7 +58,7 @@ class Instalment(LedgerTable, table=True):
     __tablename__ = "instalments"
     __table_args__ = (
         sa.UniqueConstraint("invoice_number", "seq", name="uq_instalments_invoice_seq"),
-        sa.Index("ix_instalments_next_threshold", "next_threshold_date",
+        sa.Index("ix_instalments_next_threshold", "next_threshold_date", "id",
                  postgresql_where=sa.text("next_threshold_date IS NOT NULL"),
                  sqlite_where=sa.text("next_threshold_date IS NOT NULL")),
         sa.Index("ix_instalments_customer_open", "customer_id",
@@ -134,7 +134,7 @@ class Refund(LedgerTable, table=True):
     refund_date: date
     currency: str = Field(max_length=3)
     amount_minor: int = minor()
-    sources: str  # JSON [{"type", "ref", "amount_minor"}]
+    sources: str = Field(sa_type=sa.Text)  # JSON [{"type", "ref", "amount_minor"}]
     note: str | None = Field(default=None, max_length=500)
     content_hash: str = Field(max_length=64)
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
@@ -146,7 +146,7 @@ class Allocation(LedgerTable, table=True):
     __table_args__ = (
         sa.Index("ix_allocations_instalment", "instalment_id", "effective_date"),
         sa.Index("ix_allocations_source", "source_type", "source_ref"),
-        sa.Index("ix_allocations_invoice", "invoice_number"),
+        sa.Index("ix_allocations_customer", "customer_id", "effective_date"),
     )
     id: int | None = Field(default=None, sa_type=BigIntId, primary_key=True)
     instalment_id: int = Field(sa_type=sa.BigInteger)
@@ -231,7 +231,7 @@ class JournalEntry(LedgerTable, table=True):
     balance_delta_minor: int = minor()
     reference: str = Field(max_length=100)
     invoice_number: str | None = Field(default=None, max_length=100)
-    lines: str | None = None  # JSON: instalments of an invoice, applications of a payment...
+    lines: str | None = Field(default=None, sa_type=sa.Text)  # JSON: an invoice's instalments, what a payment paid
     reverses_entry_id: int | None = Field(default=None, sa_type=sa.BigInteger)
     source: str = Field(max_length=20)
     actor: str = Field(max_length=100)
@@ -258,6 +258,6 @@ class ImportBatch(LedgerTable, table=True):
     rejected_rows: int
     imported_invoices: int
     imported_payments: int
-    result: str  # JSON of the full result (every rejected row with its reason)
+    result: str = Field(sa_type=sa.Text)  # JSON of the full result (every rejected row with its reason)
     actor: str = Field(max_length=100)
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))

@@ -10,7 +10,7 @@ PAYLOADS: tuple[type[EventPayload], ...] = (
     ledger.InvoiceIssuedV1, ledger.PaymentReceivedV1, ledger.OverdueThresholdV1,
     ledger.PaymentAllocatedV1, ledger.InvoiceSettledV1, ledger.CreditNoteIssuedV1,
     ledger.InvoiceWrittenOffV1, ledger.WriteOffRecoveredV1, ledger.DisputeOpenedV1,
-    ledger.DisputeResolvedV1, ledger.PaymentReversedV1,
+    ledger.DisputeResolvedV1, ledger.PaymentReversedV1, ledger.RefundIssuedV1,
     credit.CreditGradeChangedV1, credit.CreditLimitChangedV1, credit.CustomerHoldPlacedV1,
     credit.CustomerHoldReleasedV1, credit.CustomerBlacklistedV1, credit.OrderCreditReservedV1,
     dunning.PromiseToPayBrokenV1,

@@ -63,7 +63,7 @@ def test_gateway_serves_every_service_under_its_prefix(cluster):
         assert r.json() == {"status": "ok", "service": name}
         assert httpx.get(f"{cluster['gateway']}/{name}/readyz").status_code == 200
         assert "ar_http_requests_total" in httpx.get(f"{cluster['gateway']}/{name}/metrics").text
-    assert httpx.get(f"{cluster['gateway']}/dunning/v1/cases").status_code == 401
+    assert httpx.get(f"{cluster['gateway']}/ledger/v1/invoices").status_code == 401
 
 
 def test_a_key_issued_by_one_service_reaches_the_others_through_kafka(cluster):
@@ -98,3 +98,33 @@ def test_billing_events_on_kafka_reach_reporting_and_dunning(cluster):
                       if httpx.get(f"{cluster['gateway']}/dunning/v1/cases/{customer}", headers=auth).status_code == 200
                       else None)
     assert case and case["highest_threshold"] == 30 and case["severity"] == "mild"
+
+
+def test_an_invoice_posted_to_the_ledger_reaches_credit_and_reporting(cluster):
+    """REST → ledger (PostgreSQL, outbox) → relay → Kafka → credit's and reporting's
+    workers (inbox, PostgreSQL) → their APIs, all through the gateway."""
+    auth = {"Authorization": f"Bearer {KEY}"}
+    gw = cluster["gateway"]
+    customer = f"CHAIN-{uuid.uuid4().hex[:8]}"
+    r = httpx.put(f"{gw}/credit/v1/customers/{customer}", headers=auth,
+                  json={"name": "Chain Co", "region": "East", "customer_type": "distributor", "industry": "retail",
+                        "salesperson": "li", "onboarded_on": "2024-01-10"})
+    assert r.status_code in (200, 201), r.text
+    invoice = {"invoice_number": f"INV-{customer}", "customer_id": customer, "issue_date": "2026-02-27",
+               "payment_terms": "NET30", "amount": "2500.00", "currency": "CNY"}
+    created = httpx.post(f"{gw}/ledger/v1/invoices", headers=auth, json=invoice)
+    assert created.status_code == 201, created.text
+    assert created.json()["due_date"] == "2026-03-29"
+    assert httpx.post(f"{gw}/ledger/v1/invoices", headers=auth, json=invoice).status_code == 200
+
+    def exposure():
+        body = httpx.get(f"{gw}/credit/v1/customers/{customer}", headers=auth).json()
+        return body["exposure"]["open_receivables"] == "2500.00"
+
+    assert eventually(exposure), httpx.get(f"{gw}/credit/v1/customers/{customer}", headers=auth).text
+
+    def reported():
+        rows = httpx.get(f"{gw}/reporting/v1/activity?from=2026-02-27&to=2026-02-27", headers=auth).json()
+        return any(row["invoices"] >= 1 for row in rows)
+
+    assert eventually(reported)

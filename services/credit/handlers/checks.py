@@ -1,29 +1,38 @@
 """The credit check (the sales hot path) and the override of a `review`.
 
-One select reads the customer's whole state (profile, open items, reservations, holds,
-temporary limits and any earlier check of the same order_ref); one insert stores the
-result, plus the reservation when asked for. The result is stored as the JSON the client
-gets, so a repeat of the same order_ref + body returns the very same bytes; a different
-body under the same order_ref is a 409."""
+A check reads the customer's whole state and any earlier check of the same order_ref in one
+select (`repository.checks`), decides (`domain.check`) and stores the result as the JSON the
+client gets, so a repeat of the same order_ref + body returns the very same bytes; a
+different body under the same order_ref is a 409.
+
+On PostgreSQL a check that reserves nothing goes through the `CheckStore`: its select and
+its insert are shared with the checks running at the same time (group commit, autocommit),
+and it answers once its row is stored. A check that reserves credit, and every check on
+SQLite, runs in one transaction; on PostgreSQL it locks the customer's profile row, so two
+reservations cannot both pass on stale exposure."""
 from __future__ import annotations
 
 import hashlib
 import json
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy.exc as sa_exc
 
-from services.credit import repository
-from services.credit.context import of
+from services.credit.context import CreditContext, of
 from services.credit.domain.check import (
     CheckDecision, CheckRequest, CheckResult, CustomerCreditState, TemporaryLimit, check_credit,
     override_review,
 )
-from services.credit.domain.exposure import Reservation, compute_exposure
+from services.credit.domain.exposure import Exposure, ExposurePolicy, Reservation, compute_exposure
 from services.credit.domain.holds import Hold, HoldKind
 from services.credit.domain.receivables import OpenItem, summarize_overdue
 from services.credit.handlers.common import actor_of, domain_errors, history
+from services.credit.repository.check_store import CheckStore
+from services.credit.repository.checks import (
+    CheckState, NewCheck, StoredCheck, get_check, insert_check, insert_reservation, load_check_state,
+    update_check,
+)
 from shared.auth import Principal
 from shared.db import UnitOfWork
 from shared.errors import Conflict, NotFound, ValidationProblem
@@ -42,25 +51,26 @@ def request_hash(customer_id: str, amount: Money, order_ref: str, reserve: bool)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _state(customer_id: str, st: repository.CheckState, today: date, uow: UnitOfWork):
-    p = st.profile
-    cur = p.s
-    zero = Money.zero(cur)
-    items = []
-    for r in st.receivables:
-        if r.s == cur:
-            items.append(OpenItem(r.k, r.d1 + timedelta(days=r.n3 or 0), Money.from_minor(r.n1, cur),
-                                  disputed=bool(r.n2)))
-    reservations = [Reservation(v.k, Money.from_minor(v.n1, cur), v.d1) for v in st.reservations if v.s == cur]
-    exposure = compute_exposure(items, reservations, today, cur, of(uow).policy.exposure)
+def _credit_state(customer_id: str, state: CheckState, today: date,
+                  policy: ExposurePolicy) -> tuple[CustomerCreditState, Exposure]:
+    """The domain's view of the stored rows. Amounts in another currency than the customer's
+    credit currency are left out (there is no conversion)."""
+    profile = state.profile
+    cur = profile.currency
+    items = [OpenItem(r.invoice_number, r.due_date + timedelta(days=r.extended_days or 0),
+                      Money.from_minor(r.open_minor, cur), disputed=bool(r.disputed_minor))
+             for r in state.receivables if r.currency == cur]
+    reservations = [Reservation(v.order_ref, Money.from_minor(v.amount_minor, cur), v.expires_on)
+                    for v in state.reservations if v.currency == cur]
+    exposure = compute_exposure(items, reservations, today, cur, policy)
     overdue = summarize_overdue(items, today, cur)
-    holds = tuple(Hold(HoldKind(h.s), h.d1, "", "", h.k) for h in st.holds)
-    temporary = tuple(TemporaryLimit(Money.from_minor(t.n1, cur), t.d2, t.d1)
-                      for t in st.temporary_limits if t.s == cur)
-    state = CustomerCreditState(customer_id, p.k, Money.from_minor(p.n1 or 0, cur), p.n2 or 0, exposure.total,
-                                overdue.amount if overdue.amount.is_positive else zero, overdue.max_days_overdue,
-                                temporary, holds, bool(p.n3))
-    return state, exposure
+    holds = tuple(Hold(HoldKind(h.kind), h.placed_on, "", "", h.hold_id) for h in state.holds)
+    temporary = tuple(TemporaryLimit(Money.from_minor(t.amount_minor, cur), t.expires_on, t.valid_from)
+                      for t in state.temporary_limits if t.currency == cur)
+    credit = CustomerCreditState(customer_id, profile.grade, Money.from_minor(profile.limit_minor or 0, cur),
+                                 profile.term_days or 0, exposure.total, overdue.amount, overdue.max_days_overdue,
+                                 temporary, holds, bool(profile.blacklisted))
+    return credit, exposure
 
 
 def render(check_id: str, result: CheckResult, reserve: bool, checked_at: str, exposure=None) -> dict:
@@ -93,47 +103,70 @@ async def check(uow: UnitOfWork, principal: Principal, customer_id: str, amount,
         raise ValidationProblem.field("amount", str(exc), "money") from exc
     if not money.is_positive:
         raise ValidationProblem.field("amount", "a credit check needs a positive amount", "positive")
+    request = CheckRequest(customer_id, money, order_ref, reserve)
     digest = request_hash(customer_id, money, order_ref, reserve)
+    if ctx.check_store is not None and not reserve:
+        return await _check_batched(ctx, ctx.check_store, principal, request, digest)
+    return await _check_in_transaction(uow, ctx, principal, request, digest)
+
+
+async def _check_batched(ctx: CreditContext, store: CheckStore, principal: Principal, request: CheckRequest,
+                         digest: str) -> str:
     today, now = ctx.clock.today(), ctx.clock.now()
+    state = await store.load(request.customer_id, request.order_ref, today)
+    if state.earlier is not None:
+        return _repeat(state.earlier, digest, request.order_ref)
+    _result, new = _decide(ctx, principal, request, digest, state, today, now)
+    earlier = await store.insert(new)  # a concurrent twin of the order_ref may have been stored first
+    return new.result if earlier is None else _repeat(earlier, digest, request.order_ref)
+
+
+async def _check_in_transaction(uow: UnitOfWork, ctx: CreditContext, principal: Principal, request: CheckRequest,
+                                digest: str) -> str:
+    today, now = ctx.clock.today(), ctx.clock.now()
+    order_ref = request.order_ref
     try:
         async with uow:
-            st = await repository.load_check_state(uow, customer_id, order_ref, today)
-            if st.existing is not None:
-                return _repeat(st.existing.k, st.existing.s, digest, order_ref)
-            request = CheckRequest(customer_id, money, order_ref, reserve)
-            if st.profile is None:
-                result, exposure = check_credit(request, None, today, ctx.policy.check), None
-            else:
-                state, exposure = _state(customer_id, st, today, uow)
-                result = check_credit(request, state, today, ctx.policy.check)
-            check_id = uuid.uuid4().hex
-            text = _DUMPS(render(check_id, result, reserve, now.isoformat(), exposure))
-            await repository.insert_check(uow, {
-                "order_ref": order_ref, "check_id": check_id, "customer_id": customer_id, "request_hash": digest,
-                "decision": result.decision.value, "result": text, "checked_by": principal.key_id,
-                "checked_at": now})
+            state = await load_check_state(uow, request.customer_id, order_ref, today, lock_profile=request.reserve)
+            if state.earlier is not None:
+                return _repeat(state.earlier, digest, order_ref)
+            result, new = _decide(ctx, principal, request, digest, state, today, now)
+            await insert_check(uow, new)
             if result.reservation is not None:
-                await _reserve(uow, customer_id, result.reservation, today, result.decision)
+                await _reserve(uow, request.customer_id, result.reservation, today, result.decision)
             await uow.commit()
-            return text
+            return new.result
     except sa_exc.IntegrityError:  # the same order_ref checked concurrently: the other one won
         async with uow:
-            row = await repository.get_check(uow, order_ref)
+            row = await get_check(uow, order_ref)
         if row is None:
             raise
-        return _repeat(row.request_hash, row.result, digest, order_ref)
+        return _repeat(StoredCheck(row.request_hash, row.result), digest, order_ref)
 
 
-def _repeat(stored_hash: str, stored: str, digest: str, order_ref: str) -> str:
-    if stored_hash != digest:
+def _decide(ctx: CreditContext, principal: Principal, request: CheckRequest, digest: str, state: CheckState,
+            today: date, now: datetime) -> tuple[CheckResult, NewCheck]:
+    if state.profile is None:
+        result, exposure = check_credit(request, None, today, ctx.policy.check), None
+    else:
+        credit, exposure = _credit_state(request.customer_id, state, today, ctx.policy.exposure)
+        result = check_credit(request, credit, today, ctx.policy.check)
+    check_id = uuid.uuid4().hex
+    text = _DUMPS(render(check_id, result, request.reserve, now.isoformat(), exposure))
+    return result, NewCheck(request.order_ref, check_id, request.customer_id, digest, result.decision.value, text,
+                            principal.key_id, now)
+
+
+def _repeat(earlier: StoredCheck, digest: str, order_ref: str) -> str:
+    if earlier.request_hash != digest:
         raise Conflict(f"order {order_ref!r} was checked with a different request; use a new order_ref",
                        order_ref=order_ref)
-    return stored
+    return earlier.result
 
 
 async def _reserve(uow: UnitOfWork, customer_id: str, reservation: Reservation, today: date,
                    decision: CheckDecision) -> None:
-    await repository.insert_reservation(uow, {
+    await insert_reservation(uow, {
         "order_ref": reservation.order_ref, "customer_id": customer_id, "amount_minor": reservation.amount.minor,
         "currency": reservation.amount.currency, "reserved_on": today, "expires_on": reservation.expires_on})
     uow.emit(OrderCreditReservedV1(customer_id=customer_id, order_ref=reservation.order_ref,
@@ -146,7 +179,7 @@ async def override(uow: UnitOfWork, principal: Principal, order_ref: str, reason
     ctx = of(uow)
     today, now = ctx.clock.today(), ctx.clock.now()
     async with uow:
-        row = await repository.get_check(uow, order_ref)
+        row = await get_check(uow, order_ref)
         if row is None:
             raise NotFound(f"no credit check for order {order_ref!r}")
         stored = json.loads(row.result)
@@ -163,7 +196,7 @@ async def override(uow: UnitOfWork, principal: Principal, order_ref: str, reason
                                      "expires_on": result.reservation.expires_on.isoformat()}
             await _reserve(uow, row.customer_id, result.reservation, today, result.decision)
         text = _DUMPS(stored)
-        await repository.update_check(uow, order_ref, result.decision.value, text)
+        await update_check(uow, order_ref, result.decision.value, text)
         history(uow, row.customer_id, now, today, "check_overridden",
                 f"review of order {order_ref} approved by {principal.name}: {reason}", order_ref=order_ref,
                 by=principal.key_id, role=result.override.role)

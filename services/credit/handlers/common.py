@@ -39,7 +39,7 @@ def money(minor: int, currency: str) -> Money:
     return Money.from_minor(minor, currency)
 
 
-def history(uow: UnitOfWork, customer_id: str, at: datetime, effective: date, kind: str, summary: str,
+def history(uow: UnitOfWork, customer_id: str, at: datetime, effective: date, kind: str, summary: str, /,
             **detail) -> None:
     repository.add_history(uow, customer_id, at, effective, kind, summary, _jsonable(detail))
 

@@ -72,6 +72,35 @@ def build_statement(movements: Iterable[Movement], period_from: date, period_to:
     return Statement(currency, period_from, period_to, opening, tuple(lines), running)
 
 
+def statement_from_journal(currency: str, period_from: date, period_to: date, opening: Money,
+                           entries: Iterable[tuple[date, MovementKind, str, Money]]) -> Statement:
+    """The same statement when the movements before the period are already summed
+    (`opening`) and the period's movements come as (date, kind, reference, signed amount)
+    in journal order. Zero-effect kinds are left out; the sign decides debit or credit."""
+    if period_to < period_from:
+        raise StatementError("the period ends before it starts", field="to", rule="statement.period")
+    if opening.currency != currency:
+        raise StatementError(f"opening balance in {opening.currency}, statement in {currency}",
+                             field="opening", rule="statement.currency")
+    running = opening
+    lines = []
+    rows = sorted(enumerate(entries), key=lambda pair: (pair[1][0], pair[0]))
+    for i, (day, kind, reference, signed) in rows:
+        if signed.currency != currency:
+            raise StatementError(f"movement in {signed.currency}, statement in {currency}",
+                                 field=f"entries[{i}].amount", rule="statement.currency")
+        if not period_from <= day <= period_to:
+            raise StatementError(f"movement dated {day.isoformat()} outside the period",
+                                 field=f"entries[{i}].date", rule="statement.period")
+        if signed.is_zero:
+            continue
+        running = running + signed
+        amount = Money(abs(signed.amount), currency)
+        debit, credit = (amount, None) if signed.is_positive else (None, amount)
+        lines.append(StatementLine(day, MovementKind(kind), reference, debit, credit, running))
+    return Statement(currency, period_from, period_to, opening, tuple(lines), running)
+
+
 CSV_HEADER = ("date", "type", "reference", "debit", "credit", "balance", "currency")
 
 

@@ -75,3 +75,25 @@ async def check(client, k, cid: str, amount: str, order_ref: str, currency: str 
     return await client.post("/credit/v1/checks", json={"customer_id": cid, "amount": amount, "currency": currency,
                                                         "order_ref": order_ref, "reserve": reserve},
                              headers=k[role])
+
+
+async def outbox_events(client, topic: str) -> list[dict]:
+    """What credit published (its outbox), oldest first."""
+    import json
+
+    import sqlalchemy as sa
+
+    from shared.platform_tables import outbox
+
+    runtime = client.host.runtime("credit")
+    async with runtime.db.engine.connect() as conn:
+        rows = (await conn.execute(sa.select(outbox.c.payload).where(outbox.c.topic == topic)
+                                   .order_by(outbox.c.seq))).all()
+    return [json.loads(r[0]) for r in rows]
+
+
+async def assess(client, k, cid: str, scores=None, **extra):
+    r = await client.post(f"/credit/v1/customers/{cid}/assessments", json={"scores": scores or SCORES, **extra},
+                          headers=k["finance"])
+    assert r.status_code == 201, r.text
+    return r.json()

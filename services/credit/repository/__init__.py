@@ -1,10 +1,8 @@
-"""Every query credit makes, in one place. The credit check's read is one UNION ALL
-select (`load_check_state`) so the sales hot path costs one round trip to read."""
+"""Every query credit makes, in one place; the credit check's (the sales hot path) are in
+`repository.checks`."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -199,89 +197,6 @@ async def visits_of(uow: UnitOfWork, customer_ids: list[str]) -> list[VisitRow]:
     if not customer_ids:
         return []
     return await _all(uow, select(VisitRow).where(VisitRow.customer_id.in_(customer_ids)))
-
-
-# --- checks: the hot path ------------------------------------------------------------------------
-
-_P, _C, _R, _V, _H, _T = (CreditProfileRow.__table__, CheckRow.__table__, ReceivableRow.__table__,
-                          ReservationRow.__table__, HoldRow.__table__, TemporaryLimitRow.__table__)
-
-
-def _cols(tag: str, k=None, s=None, n1=None, n2=None, n3=None, d1=None, d2=None):
-    def typed(value, type_):  # no SQL CAST: SQLite's CAST(... AS DATE) would make a number of a date
-        return sa.type_coerce(sa.null() if value is None else value, type_)
-    return [sa.literal(tag, sa.String(1)).label("tag"), typed(k, sa.String(200)).label("k"),
-            typed(s, sa.Text).label("s"), typed(n1, sa.BigInteger).label("n1"),
-            typed(n2, sa.BigInteger).label("n2"), typed(n3, sa.BigInteger).label("n3"),
-            typed(d1, sa.Date).label("d1"), typed(d2, sa.Date).label("d2")]
-
-
-def _check_state_query():
-    cid, ref, today = sa.bindparam("cid"), sa.bindparam("ref"), sa.bindparam("today", type_=sa.Date)
-    return sa.union_all(
-        sa.select(*_cols("p", _P.c.grade, _P.c.currency, _P.c.limit_minor, _P.c.term_days,
-                         sa.cast(_P.c.blacklisted, sa.Integer))).where(_P.c.customer_id == cid),
-        sa.select(*_cols("c", _C.c.request_hash, _C.c.result)).where(_C.c.order_ref == ref),
-        sa.select(*_cols("r", _R.c.invoice_number, _R.c.currency, _R.c.open_minor, _R.c.disputed_minor,
-                         _R.c.extended_days, _R.c.due_date)).where(_R.c.customer_id == cid, _R.c.open_minor > 0),
-        sa.select(*_cols("v", _V.c.order_ref, _V.c.currency, _V.c.amount_minor, d1=_V.c.expires_on)).where(
-            _V.c.customer_id == cid, _V.c.released_on.is_(None), _V.c.expires_on >= today),
-        sa.select(*_cols("h", _H.c.hold_id, _H.c.kind, d1=_H.c.placed_on)).where(
-            _H.c.customer_id == cid, _H.c.released_on.is_(None)),
-        sa.select(*_cols("t", None, _T.c.currency, _T.c.amount_minor, d1=_T.c.valid_from,
-                         d2=_T.c.expires_on)).where(_T.c.customer_id == cid, _T.c.expires_on >= today),
-    )
-
-
-_CHECK_STATE = _check_state_query()
-
-
-@dataclass
-class CheckState:
-    """Everything the check reads, from one select."""
-    profile: Any = None  # row: k=grade, s=currency, n1=limit_minor, n2=term_days, n3=blacklisted
-    existing: Any = None  # row: k=request_hash, s=result JSON
-    receivables: list = field(default_factory=list)  # k=invoice, s=currency, n1=open, n2=disputed, n3=ext, d1=due
-    reservations: list = field(default_factory=list)  # k=order_ref, s=currency, n1=amount, d1=expires_on
-    holds: list = field(default_factory=list)  # k=hold_id, s=kind, d1=placed_on
-    temporary_limits: list = field(default_factory=list)  # s=currency, n1=amount, d1=valid_from, d2=expires_on
-
-
-async def load_check_state(uow: UnitOfWork, customer_id: str, order_ref: str, today: date) -> CheckState:
-    rows = await uow.session.execute(_CHECK_STATE, {"cid": customer_id, "ref": order_ref, "today": today})
-    state = CheckState()
-    for row in rows:
-        tag = row[0]
-        if tag == "r":
-            state.receivables.append(row)
-        elif tag == "p":
-            state.profile = row
-        elif tag == "c":
-            state.existing = row
-        elif tag == "v":
-            state.reservations.append(row)
-        elif tag == "h":
-            state.holds.append(row)
-        else:
-            state.temporary_limits.append(row)
-    return state
-
-
-async def insert_check(uow: UnitOfWork, values: dict) -> None:
-    await uow.session.execute(sa.insert(_C).values(**values))
-
-
-async def insert_reservation(uow: UnitOfWork, values: dict) -> None:
-    await uow.session.execute(sa.insert(_V).values(**values))
-
-
-async def get_check(uow: UnitOfWork, order_ref: str) -> CheckRow | None:
-    return await uow.session.get(CheckRow, order_ref)
-
-
-async def update_check(uow: UnitOfWork, order_ref: str, decision: str, result: str) -> None:
-    await uow.session.execute(sa.update(_C).where(_C.c.order_ref == order_ref)
-                              .values(decision=decision, result=result))
 
 
 # --- the timeline --------------------------------------------------------------------------------

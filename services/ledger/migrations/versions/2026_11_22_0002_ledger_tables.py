@@ -28,8 +28,9 @@ def _created() -> sa.Column:
     return sa.Column("created_at", sa.DateTime(timezone=True), nullable=False)
 
 
-def _partial(name: str, table: str, column: str, where: str) -> None:
-    op.create_index(name, table, [column], postgresql_where=sa.text(where), sqlite_where=sa.text(where))
+def _partial(name: str, table: str, columns: str | list[str], where: str) -> None:
+    columns = [columns] if isinstance(columns, str) else columns
+    op.create_index(name, table, columns, postgresql_where=sa.text(where), sqlite_where=sa.text(where))
 
 
 def upgrade() -> None:
@@ -69,7 +70,7 @@ def upgrade() -> None:
         sa.Column("next_threshold_date", sa.Date),
         sa.UniqueConstraint("invoice_number", "seq", name="uq_instalments_invoice_seq"),
     )
-    _partial("ix_instalments_next_threshold", "instalments", "next_threshold_date",
+    _partial("ix_instalments_next_threshold", "instalments", ["next_threshold_date", "id"],
              "next_threshold_date IS NOT NULL")
     _partial("ix_instalments_customer_open", "instalments", "customer_id", "open_minor > 0")
 
@@ -141,7 +142,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_allocations_instalment", "allocations", ["instalment_id", "effective_date"])
     op.create_index("ix_allocations_source", "allocations", ["source_type", "source_ref"])
-    op.create_index("ix_allocations_invoice", "allocations", ["invoice_number"])
+    op.create_index("ix_allocations_customer", "allocations", ["customer_id", "effective_date"])
 
     op.create_table(
         "disputes",

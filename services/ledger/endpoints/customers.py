@@ -1,0 +1,61 @@
+"""A customer's balance and statement of account, as of any date; the audit journal."""
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from services.ledger.domain.statement import statement_csv
+from services.ledger.endpoints.common import Reader, config, runtime, today
+from services.ledger.handlers import views
+from services.ledger.schemas import BalanceOut, JournalEntryOut, StatementOut
+from shared.errors import problem_responses
+from shared.money import CurrencyCode
+
+router = APIRouter(tags=["customers"], responses=problem_responses(401, 403))
+
+
+@router.get("/customers/{customer_id}/balance", response_model=BalanceOut,
+            summary="What the customer owes as of a date",
+            description="Movements effective after `as_of` are excluded. balance = open_amount - unapplied_cash.",
+            responses=problem_responses(404, 422))
+async def balance(customer_id: str, request: Request, _: Reader, as_of: date | None = Query(None),
+                  currency: CurrencyCode | None = Query(None, description="needed when the customer has several")
+                  ) -> BalanceOut:
+    async with runtime(request).uow() as uow:
+        return BalanceOut.model_validate(await views.balance(uow, customer_id, as_of or today(request),
+                                                             config(request), currency))
+
+
+@router.get("/customers/{customer_id}/statement", response_model=StatementOut,
+            summary="Statement of account (对账单) for a period, JSON or CSV",
+            description="Opening balance, every movement, closing balance, aging at the period end and late fees "
+                         "computed on demand. CSV with `Accept: text/csv` or `?format=csv`.",
+            responses={**problem_responses(404, 422), 200: {"content": {"text/csv": {}}}})
+async def statement(customer_id: str, request: Request, _: Reader, start: date = Query(alias="from"),
+                    end: date = Query(alias="to"), currency: CurrencyCode | None = Query(None),
+                    format: str | None = Query(None, pattern="^(json|csv)$")):
+    async with runtime(request).uow() as uow:
+        st, aging, fees = await views.statement(uow, customer_id, start, end, config(request), currency)
+    wants_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
+    if wants_csv:
+        name = f"statement-{customer_id}-{start.isoformat()}-{end.isoformat()}.csv"
+        return Response(statement_csv(st), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return StatementOut(
+        customer_id=customer_id, currency=st.currency, period_from=st.period_from, period_to=st.period_to,
+        opening_balance=st.opening_balance.amount, closing_balance=st.closing_balance.amount, aging=aging,
+        lines=[{"date": line.effective_date, "type": line.kind.value, "reference": line.reference,
+                "debit": line.debit.amount if line.debit else None,
+                "credit": line.credit.amount if line.credit else None, "balance": line.balance.amount}
+               for line in st.lines],
+        late_fees=fees, late_fee_total=sum((f["late_fee"] for f in fees), st.opening_balance.amount * 0))
+
+
+@router.get("/journal", response_model=list[JournalEntryOut], summary="The append-only journal (audit)",
+            responses=problem_responses(422))
+async def journal(request: Request, _: Reader, customer_id: str | None = None,
+                  limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> list[JournalEntryOut]:
+    async with runtime(request).uow() as uow:
+        return [JournalEntryOut.model_validate(e) for e in await views.journal(uow, customer_id, limit, offset)]

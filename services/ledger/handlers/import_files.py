@@ -1,0 +1,90 @@
+"""Reading the spreadsheets finance teams start from: CSV (UTF-8, with or without BOM,
+comma / semicolon / tab separated) or XLSX (first sheet). The first row is the header.
+Yields (row number as the user sees it, cells by header name)."""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+
+from shared.errors import ValidationProblem
+
+
+def file_format(data: bytes, filename: str) -> str:
+    name = (filename or "").lower()
+    if data[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".xlsm")):
+        return "xlsx"
+    return "csv"
+
+
+def _cell(value):
+    """Spreadsheet cells as the import sees them: strings stripped (empty -> None), dates
+    as dates, numbers as Decimal (an XLSX number is a binary float: its shortest decimal
+    form is taken, and the currency's scale is checked later like any other amount)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    return str(value)
+
+
+def read_rows(data: bytes, filename: str, max_rows: int) -> tuple[str, list[str], Iterator[tuple[int, dict]]]:
+    fmt = file_format(data, filename)
+    rows = _xlsx(data) if fmt == "xlsx" else _csv(data)
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise ValidationProblem.field("file", "the file is empty", "import.empty") from None
+    names = [str(_cell(h) or "").strip() for h in header]
+    if not any(names):
+        raise ValidationProblem.field("file", "the first row must be the header", "import.header")
+
+    def records() -> Iterator[tuple[int, dict]]:
+        for number, values in enumerate(rows, start=2):
+            if number - 1 > max_rows:
+                raise ValidationProblem.field("file", f"more than {max_rows} rows: split the file",
+                                              "import.too_many_rows")
+            cells = [_cell(v) for v in values]
+            if not any(c is not None for c in cells):
+                continue
+            yield number, {name: cells[i] if i < len(cells) else None for i, name in enumerate(names) if name}
+
+    return fmt, names, records()
+
+
+def _csv(data: bytes) -> Iterator[list]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationProblem.field("file", "a CSV file must be UTF-8 encoded", "import.encoding") from None
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return iter(csv.reader(io.StringIO(text), dialect))
+
+
+def _xlsx(data: bytes) -> Iterator[list]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise ValidationProblem.field("file", f"not a readable XLSX workbook: {type(exc).__name__}",
+                                      "import.format") from None
+    sheet = book.worksheets[0]
+    return (list(row) for row in sheet.iter_rows(values_only=True))

@@ -1,0 +1,81 @@
+"""Table handles and dialect helpers shared by the repository modules."""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from services.ledger.tables import (Allocation, CreditNote, Dispute, ImportBatch, Instalment, Invoice,
+                                    JournalEntry, Payment, Recovery, Refund, ThresholdCrossing, WriteOff)
+from shared.db import UnitOfWork
+
+invoices: sa.Table = Invoice.__table__
+instalments: sa.Table = Instalment.__table__
+payments: sa.Table = Payment.__table__
+credit_notes: sa.Table = CreditNote.__table__
+refunds: sa.Table = Refund.__table__
+allocations: sa.Table = Allocation.__table__
+disputes: sa.Table = Dispute.__table__
+write_offs: sa.Table = WriteOff.__table__
+recoveries: sa.Table = Recovery.__table__
+journal: sa.Table = JournalEntry.__table__
+crossings: sa.Table = ThresholdCrossing.__table__
+import_batches: sa.Table = ImportBatch.__table__
+
+SQLITE_IN_CHUNK = 900  # stay under SQLite's bound-parameter limit
+
+
+def chunks(items: Sequence, size: int = SQLITE_IN_CHUNK) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def is_postgres(uow: UnitOfWork) -> bool:
+    return not uow.db.is_sqlite
+
+
+async def lock_customers(uow: UnitOfWork, customer_ids) -> None:
+    """Serialise writers per customer on PostgreSQL (allocation reads then writes a
+    customer's open items). Locks are taken in key order, so two batches never deadlock.
+    SQLite already has a single writer."""
+    if not is_postgres(uow) or not customer_ids:
+        return  # pg_advisory_xact_lock is re-entrant within a transaction: locking again is harmless
+    await uow.execute(sa.text(
+        "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(c, 7) AS k "
+        "FROM unnest(CAST(:cs AS TEXT[])) AS c ORDER BY 1) AS keys"), {"cs": sorted(set(customer_ids))})
+
+
+def one_of(uow: UnitOfWork, column, values) -> sa.ColumnElement:
+    """`column IN values`; on PostgreSQL `column = ANY(:array)`, one parameter however long
+    the list (no statement re-rendering per batch, no parameter limit)."""
+    if is_postgres(uow):
+        return column == sa.any_(sa.bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
+    return column.in_(values)
+
+
+async def rows_where_in(uow: UnitOfWork, stmt_for, values: Sequence) -> list:
+    """Run `stmt_for(chunk)` over chunks of `values` (an IN list) and concatenate."""
+    out: list = []
+    values = list(values)
+    for chunk in chunks(values, 100_000 if is_postgres(uow) else SQLITE_IN_CHUNK):
+        out.extend((await uow.execute(stmt_for(list(chunk)))).all())
+    return out
+
+
+async def bulk_insert(uow: UnitOfWork, table: sa.Table, rows: list[dict]) -> None:
+    """Many rows at once. PostgreSQL: COPY on the unit of work's own connection (so inside
+    its transaction), several times faster than a multi-row INSERT; SQLite: executemany."""
+    if not rows:
+        return
+    if not is_postgres(uow):
+        await uow.execute(sa.insert(table), rows)
+        return
+    columns = list(rows[0])
+    connection = await uow.session.connection()
+    if not connection.in_transaction():  # pragma: no cover - the UoW always began one
+        raise RuntimeError("bulk_insert needs an open transaction")
+    await connection.exec_driver_sql("SELECT 1")  # the asyncpg adapter opens its transaction lazily
+    driver = (await connection.get_raw_connection()).driver_connection
+    await driver.copy_records_to_table(table.name, records=[tuple(r[c] for c in columns) for r in rows],
+                                       columns=columns)

@@ -1,0 +1,88 @@
+"""Invoices and their instalments."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from services.ledger.repository.base import one_of, bulk_insert, instalments, invoices, rows_where_in
+from shared.db import UnitOfWork
+
+
+async def existing(uow: UnitOfWork, numbers) -> dict[str, sa.Row]:
+    """invoice_number -> (content_hash, customer_id) for the numbers already stored."""
+    rows = await rows_where_in(uow, lambda chunk: sa.select(
+        invoices.c.invoice_number, invoices.c.content_hash, invoices.c.customer_id)
+        .where(one_of(uow, invoices.c.invoice_number, chunk)), numbers)
+    return {r.invoice_number: r for r in rows}
+
+
+async def insert(uow: UnitOfWork, invoice_rows: list[dict], instalment_rows: list[dict]) -> None:
+    await bulk_insert(uow, invoices, invoice_rows)
+    await bulk_insert(uow, instalments, instalment_rows)
+
+
+async def get(uow: UnitOfWork, number: str) -> sa.Row | None:
+    return (await uow.execute(sa.select(invoices).where(invoices.c.invoice_number == number))).first()
+
+
+async def by_numbers(uow: UnitOfWork, numbers) -> dict[str, sa.Row]:
+    rows = await rows_where_in(uow, lambda chunk: sa.select(invoices).where(one_of(uow, invoices.c.invoice_number, chunk)),
+                               numbers)
+    return {r.invoice_number: r for r in rows}
+
+
+async def instalments_of(uow: UnitOfWork, numbers) -> list[sa.Row]:
+    rows = await rows_where_in(uow, lambda chunk: sa.select(instalments).where(
+        one_of(uow, instalments.c.invoice_number, chunk)), numbers)
+    return sorted(rows, key=lambda r: (r.invoice_number, r.seq))
+
+
+async def max_seq(uow: UnitOfWork, number: str) -> int:
+    return await uow.session.scalar(sa.select(sa.func.max(instalments.c.seq))
+                                    .where(instalments.c.invoice_number == number)) or 0
+
+
+async def add_amounts(uow: UnitOfWork, number: str, *, credited: int = 0, written_off: int = 0) -> None:
+    await uow.execute(sa.update(invoices).where(invoices.c.invoice_number == number).values(
+        credited_minor=invoices.c.credited_minor + credited,
+        written_off_minor=invoices.c.written_off_minor + written_off))
+
+
+async def add_open(uow: UnitOfWork, deltas: dict[str, int]) -> None:
+    params = [{"n": number, "d": delta} for number, delta in deltas.items() if delta]
+    if params:
+        await uow.execute(sa.update(invoices).where(invoices.c.invoice_number == sa.bindparam("n"))
+                          .values(open_minor=invoices.c.open_minor + sa.bindparam("d")), params)
+
+
+async def set_status(uow: UnitOfWork, updates: list[dict]) -> None:
+    """updates: {"n": number, "status": ..., "settled_date": ...}"""
+    if updates:
+        await uow.execute(sa.update(invoices).where(invoices.c.invoice_number == sa.bindparam("n"))
+                          .values(status=sa.bindparam("status"), settled_date=sa.bindparam("settled_date")),
+                          updates)
+
+
+def _filters(customer_id: str | None, status: str | None, overdue_on: date | None) -> list:
+    where = []
+    if customer_id:
+        where.append(invoices.c.customer_id == customer_id)
+    if status:
+        where.append(invoices.c.status == status)
+    if overdue_on:
+        where.append(sa.exists().where(
+            instalments.c.invoice_number == invoices.c.invoice_number,
+            instalments.c.open_minor > 0, instalments.c.due_date < overdue_on,
+            instalments.c.effective_from <= overdue_on))
+    return where
+
+
+async def page(uow: UnitOfWork, *, customer_id: str | None, status: str | None, overdue_on: date | None,
+               limit: int, offset: int) -> tuple[list[sa.Row], int]:
+    where = _filters(customer_id, status, overdue_on)
+    total = await uow.session.scalar(sa.select(sa.func.count()).select_from(invoices).where(*where))
+    rows = (await uow.execute(sa.select(invoices).where(*where)
+                              .order_by(invoices.c.issue_date, invoices.c.invoice_number)
+                              .limit(limit).offset(offset))).all()
+    return list(rows), int(total or 0)

@@ -1,0 +1,370 @@
+"""HTTP shapes of the ledger API: money as decimal strings, dates as YYYY-MM-DD."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.money import CurrencyCode, DecimalAmount
+
+Id = Field(min_length=1, max_length=100)
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InstalmentIn(In):
+    due_date: date
+    amount: DecimalAmount
+
+
+class InvoiceIn(In):
+    invoice_number: str = Field(min_length=1, max_length=100, examples=["INV-2026-0001"])
+    customer_id: str = Field(min_length=1, max_length=100, examples=["C-1001"])
+    issue_date: date
+    due_date: date | None = Field(None, description="give due_date, payment_terms or instalments")
+    payment_terms: str | None = Field(None, max_length=40, description="NET30, EOM+15 or SHIP+30",
+                                      examples=["NET30"])
+    shipment_date: date | None = Field(None, description="date on the consignment note, for SHIP+N terms")
+    amount: DecimalAmount = Field(examples=["1200.00"])
+    currency: CurrencyCode
+    instalments: list[InstalmentIn] | None = Field(
+        None, description="optional schedule (e.g. 30% down payment, the rest at milestones); sums to amount")
+    contract_ref: str | None = Field(None, max_length=100)
+    delivery_ref: str | None = Field(None, max_length=100)
+    order_ref: str | None = Field(None, max_length=100)
+    region: str | None = Field(None, max_length=100)
+    product_line: str | None = Field(None, max_length=100)
+    customer_type: str | None = Field(None, max_length=100)
+    salesperson: str | None = Field(None, max_length=100)
+
+
+class InstalmentOut(BaseModel):
+    seq: int
+    due_date: date
+    amount: DecimalAmount
+    open_amount: DecimalAmount
+    disputed_amount: DecimalAmount
+    days_overdue: int
+    aging_bucket: str | None
+    receivable_class: str | None = Field(description="not_yet_due, in_collection, quasi_doubtful, doubtful, dead")
+    last_threshold_days: int | None = Field(description="the last aging threshold emitted for it")
+
+
+class DisputeOut(BaseModel):
+    dispute_id: str
+    invoice_number: str
+    instalment_seq: int | None
+    customer_id: str
+    amount: DecimalAmount
+    currency: str
+    category: str
+    note: str
+    opened_date: date
+    fact_finding_due: date
+    status: str
+    outcome: str | None
+    settlement: str | None
+    credit_amount: DecimalAmount
+    released_amount: DecimalAmount
+    resolved_date: date | None
+    our_fault: bool
+    opened_by: str
+    resolved_by: str | None
+
+
+class WriteOffOut(BaseModel):
+    write_off_id: str
+    invoice_number: str
+    customer_id: str
+    amount: DecimalAmount
+    currency: str
+    reason: str
+    requested_by: str
+    requested_date: date
+    status: str
+    decided_by: str | None
+    decided_date: date | None
+    decision_note: str | None
+    effective_date: date | None
+    recovered_amount: DecimalAmount
+
+
+class InvoiceOut(BaseModel):
+    invoice_number: str
+    customer_id: str
+    issue_date: date
+    due_date: date
+    payment_terms: str | None
+    shipment_date: date | None
+    amount: DecimalAmount
+    open_amount: DecimalAmount
+    disputed_amount: DecimalAmount
+    credited_amount: DecimalAmount
+    written_off_amount: DecimalAmount
+    currency: str
+    status: str = Field(description="open, partially_paid, settled or written_off")
+    settled_date: date | None
+    days_overdue: int | None
+    receivable_class: str | None
+    contract_ref: str | None
+    delivery_ref: str | None
+    order_ref: str | None
+    region: str | None
+    product_line: str | None
+    customer_type: str | None
+    salesperson: str | None
+    source: str
+    instalments: list[InstalmentOut]
+    disputes: list[DisputeOut] = []
+    write_offs: list[WriteOffOut] = []
+
+
+class InvoicePage(BaseModel):
+    items: list[InvoiceOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class AllocationIn(In):
+    invoice_number: str = Id
+    amount: DecimalAmount
+
+
+class PaymentIn(In):
+    payment_reference: str = Field(min_length=1, max_length=100, examples=["BANK-20260601-0042"])
+    customer_id: str = Id
+    received_date: date
+    amount: DecimalAmount
+    currency: CurrencyCode
+    method: Literal["bank_transfer", "cheque", "cash", "direct_debit", "card", "other"] = "bank_transfer"
+    allocations: list[AllocationIn] | None = Field(
+        None, description="the customer's remittance advice; without it, oldest due first")
+
+
+class PaymentAllocationOut(BaseModel):
+    invoice_number: str
+    instalment_seq: int
+    amount: DecimalAmount
+    effective_date: date
+    kind: str = Field(description="payment, or cash_application when applied later from cash on account")
+
+
+class PaymentOut(BaseModel):
+    payment_reference: str
+    customer_id: str
+    received_date: date
+    amount: DecimalAmount
+    currency: str
+    method: str
+    status: str = Field(description="received or reversed")
+    applied_amount: DecimalAmount
+    unapplied_amount: DecimalAmount = Field(description="cash on account, applied to the next invoice")
+    recovered_amount: DecimalAmount = Field(description="paid against written-off amounts")
+    refunded_amount: DecimalAmount
+    reversed_date: date | None
+    allocations: list[PaymentAllocationOut]
+
+
+class ReversalIn(In):
+    reason: str = Field(min_length=1, max_length=500, examples=["cheque returned unpaid"])
+    reversed_date: date | None = Field(None, description="default today")
+    bounced: bool = Field(True, description="a bounced cheque (空头支票): credit treats it as a red flag")
+
+
+class ReopenedOut(BaseModel):
+    invoice_number: str
+    instalment_seq: int
+    amount: DecimalAmount
+    due_date: date
+
+
+class ReversalOut(BaseModel):
+    payment_reference: str
+    reversed_date: date
+    reopened: list[ReopenedOut]
+    payment: PaymentOut
+
+
+class CreditNoteIn(In):
+    credit_note_number: str = Field(min_length=1, max_length=100, examples=["CN-2026-0007"])
+    customer_id: str = Id
+    invoice_number: str | None = Field(None, max_length=100, description="without it: credit on account")
+    issue_date: date | None = Field(None, description="default today")
+    amount: DecimalAmount
+    currency: CurrencyCode
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class CreditNoteOut(BaseModel):
+    credit_note_number: str
+    customer_id: str
+    invoice_number: str | None
+    issue_date: date
+    amount: DecimalAmount
+    applied_amount: DecimalAmount
+    unapplied_amount: DecimalAmount
+    currency: str
+    reason: str
+    dispute_id: str | None
+
+
+class RefundIn(In):
+    refund_reference: str = Field(min_length=1, max_length=100)
+    customer_id: str = Id
+    amount: DecimalAmount
+    currency: CurrencyCode
+    refund_date: date | None = None
+    note: str | None = Field(None, max_length=500)
+
+
+class RefundOut(BaseModel):
+    refund_reference: str
+    customer_id: str
+    refund_date: date
+    amount: DecimalAmount
+    currency: str
+    sources: list[dict[str, Any]]
+
+
+class DisputeIn(In):
+    category: Literal["pricing", "quantity", "quality", "delivery", "duplicate_billing", "other"]
+    note: str = Field(min_length=1, max_length=2000)
+    amount: DecimalAmount | None = Field(None, description="default: everything undisputed still open")
+    instalment_seq: int | None = Field(None, ge=1, description="dispute one instalment only")
+    opened_date: date | None = Field(None, description="default today")
+
+
+class ResolutionIn(In):
+    outcome: Literal["valid", "invalid", "withdrawn"]
+    settlement: Literal["credit_note", "discount", "return_offset", "instalments"] | None = Field(
+        None, description="required when valid")
+    amount: DecimalAmount | None = Field(
+        None, description="the credit for credit_note / return_offset (default: all disputed) or discount")
+    instalments: list[InstalmentIn] | None = Field(None, description="the new schedule for settlement=instalments")
+    resolved_date: date | None = None
+    note: str | None = Field(None, max_length=2000)
+    our_fault: bool = False
+
+
+class WriteOffIn(In):
+    amount: DecimalAmount
+    reason: str = Field(min_length=1, max_length=2000, examples=["customer bankrupt, liquidation closed"])
+
+
+class ApprovalIn(In):
+    decision: Literal["approve", "reject"] = "approve"
+    note: str | None = Field(None, max_length=2000)
+    effective_date: date | None = Field(None, description="when the write-off takes effect; default today")
+
+
+class BalanceOut(BaseModel):
+    customer_id: str
+    as_of: date
+    currency: str
+    balance: DecimalAmount = Field(description="open_amount - unapplied_cash")
+    open_amount: DecimalAmount
+    overdue_amount: DecimalAmount
+    unapplied_cash: DecimalAmount
+    disputed_amount: DecimalAmount = Field(description="of the items open at as_of, disputed today")
+    aging: dict[str, DecimalAmount]
+
+
+class StatementLineOut(BaseModel):
+    date: date
+    type: str
+    reference: str
+    debit: DecimalAmount | None
+    credit: DecimalAmount | None
+    balance: DecimalAmount
+
+
+class LateFeeLine(BaseModel):
+    invoice_number: str
+    seq: int
+    due_date: date
+    open_amount: DecimalAmount
+    days_overdue: int
+    late_fee: DecimalAmount
+    capped: bool
+
+
+class StatementOut(BaseModel):
+    customer_id: str
+    currency: str
+    period_from: date = Field(alias="from")
+    period_to: date = Field(alias="to")
+    opening_balance: DecimalAmount
+    lines: list[StatementLineOut]
+    closing_balance: DecimalAmount
+    aging: dict[str, DecimalAmount] = Field(description="open items at the period end by days overdue")
+    late_fees: list[LateFeeLine] = Field(description="computed on demand, not booked")
+    late_fee_total: DecimalAmount
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class LateFeeOut(BaseModel):
+    invoice_number: str
+    as_of: date
+    currency: str
+    daily_rate: str
+    grace_days: int
+    basis: str
+    late_fee: DecimalAmount
+    instalments: list[LateFeeLine]
+    booked: bool = False
+
+
+class SweepIn(In):
+    as_of: date
+
+
+class SweepOut(BaseModel):
+    as_of: date
+    examined: int = Field(description="instalments due for a look")
+    crossings: int = Field(description="(instalment, threshold) pairs newly crossed")
+    events: int = Field(description="overdue-threshold events emitted")
+    chunks: int
+    seconds: float
+
+
+class RejectedRow(BaseModel):
+    row: int = Field(description="row number in the file (the header is row 1)")
+    field: str
+    reason: str
+
+
+class ImportOut(BaseModel):
+    batch_id: str
+    file_name: str
+    file_format: str
+    status: str = Field(description="imported, partially_imported, rejected or dry_run")
+    total_rows: int
+    valid_rows: int
+    rejected_rows: int
+    already_present: int
+    imported_invoices: int
+    imported_payments: int
+    opened_disputes: int
+    rejected: list[RejectedRow]
+
+
+class JournalEntryOut(BaseModel):
+    id: int
+    customer_id: str
+    kind: str
+    effective_date: date
+    amount: DecimalAmount
+    balance_effect: DecimalAmount
+    currency: str
+    reference: str
+    invoice_number: str | None
+    lines: Any
+    reverses_entry_id: int | None
+    source: str
+    actor: str
+    created_at: datetime

@@ -1,0 +1,100 @@
+"""Helpers for the ledger's HTTP tests through the embedded product (SQLite)."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import sqlalchemy as sa
+
+from services.ledger.tables import LedgerTable
+from shared.events.envelope import new_envelope, to_kafka
+from shared.transport import OutgoingMessage
+
+TODAY = date(2026, 6, 1)  # the embedded product's FixedClock (Asia/Shanghai)
+V1 = "/ledger/v1"
+PROBLEM = "application/problem+json"
+
+
+async def keys(client, *names: str) -> dict[str, dict]:
+    """Authorization headers per key; a name's role is the name without trailing digits
+    ("finance2" is a second finance key: another person)."""
+    out = {}
+    for name in names:
+        role = name.rstrip("0123456789")
+        issued = await client.post(f"{V1}/api-keys", json={"name": name, "roles": [role]})
+        assert issued.status_code == 201, issued.text
+        out[name] = {"Authorization": f"Bearer {issued.json()['key']}"}
+    return out
+
+
+async def invoice(client, number: str, customer: str = "C1", amount: str = "100.00", *,
+                  issue_date: str = "2026-04-01", due_date: str | None = "2026-05-01", expect: int = 201, **extra):
+    body = {"invoice_number": number, "customer_id": customer, "issue_date": issue_date, "amount": amount,
+            "currency": extra.pop("currency", "CNY"), **extra}
+    if due_date is not None:
+        body["due_date"] = due_date
+    r = await client.post(f"{V1}/invoices", json=body)
+    assert r.status_code == expect, r.text
+    return r.json()
+
+
+async def pay(client, reference: str, customer: str = "C1", amount: str = "100.00", *,
+              received: str = "2026-05-10", allocations=None, expect: int = 201, **extra):
+    body = {"payment_reference": reference, "customer_id": customer, "received_date": received, "amount": amount,
+            "currency": extra.pop("currency", "CNY"), **extra}
+    if allocations is not None:
+        body["allocations"] = [{"invoice_number": n, "amount": a} for n, a in allocations]
+    r = await client.post(f"{V1}/payments", json=body)
+    assert r.status_code == expect, r.text
+    return r.json()
+
+
+async def balance(client, customer: str = "C1", as_of: str | None = None) -> dict:
+    r = await client.get(f"{V1}/customers/{customer}/balance" + (f"?as_of={as_of}" if as_of else ""))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def db(client):
+    return client.host.runtime("ledger").db
+
+
+async def counts(client) -> dict[str, int]:
+    """Rows in every ledger table and the outbox: "nothing written" means these are equal."""
+    out = {}
+    async with db(client).engine.connect() as conn:
+        for table in [*LedgerTable.metadata.sorted_tables, sa.table("outbox")]:
+            out[table.name] = await conn.scalar(sa.select(sa.func.count()).select_from(table))
+    return out
+
+
+async def outbox(client, topic: str) -> list[dict]:
+    async with db(client).engine.connect() as conn:
+        rows = await conn.execute(sa.text("SELECT payload FROM outbox WHERE topic = :t ORDER BY seq"), {"t": topic})
+        return [json.loads(r[0]) for r in rows]
+
+
+async def deliver(client, *payloads, source: str = "/billing") -> None:
+    """Events as billing would publish them, through the in-process bus, then settle."""
+    messages = []
+    for p in payloads:
+        key, value, headers = to_kafka(new_envelope(p, source))
+        messages.append(OutgoingMessage(p.topic, key, value, headers))
+    await client.host.bus.dispatch(messages)
+    await client.host.settle()
+
+
+async def dead_letters(client) -> list:
+    async with db(client).engine.connect() as conn:
+        return list((await conn.execute(sa.text("SELECT topic, error_type, error FROM dead_letters"))).all())
+
+
+def assert_problem(r, status: int, field: str | None = None, rule: str | None = None) -> dict:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith(PROBLEM), r.headers
+    body = r.json()
+    if field is not None:
+        assert any(e["field"] == field for e in body.get("errors", [])), body
+    if rule is not None:
+        assert any(e["rule"] == rule for e in body.get("errors", [])), body
+    return body
