@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Iterable
 
 from shared.money import Money
+from services.credit.domain._money import total
 from services.credit.domain.receivables import OpenItem
 
 
@@ -96,10 +97,9 @@ class Exposure:
 def compute_exposure(open_items: Iterable[OpenItem], reservations: Iterable[Reservation],
                      today: date, currency: str,
                      policy: ExposurePolicy = ExposurePolicy()) -> Exposure:
-    zero = Money.zero(currency)
     items = list(open_items)
-    disputed = sum((i.open_amount for i in items if i.disputed), zero)
-    counted = sum((i.open_amount for i in items if policy.include_disputed or not i.disputed), zero)
-    reserved = sum((r.amount for r in reservations if r.is_active(today)), zero)
-    total = counted + (reserved if policy.include_reservations else zero)
-    return Exposure(total, counted, disputed, reserved, policy)
+    disputed = total((i.open_amount for i in items if i.disputed), currency)
+    counted = total((i.open_amount for i in items if policy.include_disputed or not i.disputed), currency)
+    reserved = total((r.amount for r in reservations if r.is_active(today)), currency)
+    exposure = counted + reserved if policy.include_reservations else counted
+    return Exposure(exposure, counted, disputed, reserved, policy)

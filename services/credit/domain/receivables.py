@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
+from services.credit.domain._money import total
 from shared.money import Money
 
 
@@ -43,5 +44,5 @@ def overdue_items(items: Iterable[OpenItem], as_of: date, min_days: int = 1,
 def summarize_overdue(items: Iterable[OpenItem], as_of: date, currency: str,
                       min_days: int = 1, include_disputed: bool = False) -> OverdueSummary:
     due = overdue_items(items, as_of, min_days, include_disputed)
-    amount = sum((i.open_amount for i in due), Money.zero(currency))
+    amount = total((i.open_amount for i in due), currency)
     return OverdueSummary(amount, max((i.days_overdue(as_of) for i in due), default=0), due)
