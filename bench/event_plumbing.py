@@ -41,17 +41,20 @@ def sample_rows(n: int, topic: str) -> list[dict]:
     return rows
 
 
-async def raw_producer_rate(bootstrap: str, topic: str, rows: list[dict]) -> float:
+async def raw_producer_rate(bootstrap: str, topic: str, rows: list[dict], batch: int | None = 500) -> float:
+    """The same messages, prepared in memory beforehand, sent by a bare aiokafka producer
+    with the relay's settings: batch by batch (send `batch`, await their acks), or with
+    batch=None as one stream (enqueue everything, then await every ack)."""
     messages = [(r["key"].encode(), r["payload"].encode(), headers_from_attributes(json.loads(r["attributes"])))
                 for r in rows]
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all",
                                 linger_ms=5, max_batch_size=256 * 1024)
     await producer.start()
+    step = batch or len(messages)
     try:
         with Timer() as t:
-            for start in range(0, len(messages), 500):
-                futures = [await producer.send(topic, v, key=k, headers=h)
-                           for k, v, h in messages[start:start + 500]]
+            for start in range(0, len(messages), step):
+                futures = [await producer.send(topic, v, key=k, headers=h) for k, v, h in messages[start:start + step]]
                 await asyncio.gather(*futures)
     finally:
         await producer.stop()
@@ -119,15 +122,17 @@ async def main(events: int, per_message_events: int) -> list[str]:
             db = Database(url)
             await probe.create_schema(db)
             rows = sample_rows(events, topic)
-            raw = await raw_producer_rate(bootstrap, topic, rows)
+            raw = await raw_producer_rate(bootstrap, topic, rows, batch=500)
+            stream = await raw_producer_rate(bootstrap, topic, rows, batch=None)
             relay = await relay_rate(bootstrap, db, sample_rows(events, topic))
             await db.dispose()
-        ratio = relay / raw
+        ratio = relay / max(raw, stream)  # judged against the faster of the two baselines
         out.append(report("Outbox relay vs raw aiokafka producer", [
             ("events", f"{events:,} (~{len(rows[0]['payload'])} B payload + CloudEvents headers)"),
-            ("raw aiokafka batch producer", f"{raw:,.0f} msg/s"),
+            ("raw aiokafka, batch by batch (500)", f"{raw:,.0f} msg/s"),
+            ("raw aiokafka, one unbounded stream", f"{stream:,.0f} msg/s"),
             ("outbox relay (PostgreSQL → Kafka)", f"{relay:,.0f} msg/s"),
-            ("ratio relay / raw", f"{ratio:.2f} (target ≥ 0.5: {verdict(ratio, 0.5)})"),
+            ("ratio relay / faster raw", f"{ratio:.2f} (target ≥ 0.5: {verdict(ratio, 0.5)})"),
         ]))
     finally:
         await delete_topic(bootstrap, topic)

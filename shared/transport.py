@@ -24,8 +24,9 @@ class OutgoingMessage:
 class Transport(Protocol):
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
-    async def publish_batch(self, messages: list[OutgoingMessage]) -> None:
-        """Deliver all or raise; the relay marks rows sent only after this returns."""
+    async def send_batch(self, messages: list[OutgoingMessage]) -> asyncio.Future:
+        """Hand the messages over in order; the returned future resolves when all are
+        acknowledged (the relay marks rows sent only then) or fails."""
 
 
 class KafkaTransport:
@@ -50,10 +51,12 @@ class KafkaTransport:
             await self.producer.stop()
             self.producer = None
 
-    async def publish_batch(self, messages: list[OutgoingMessage]) -> None:
+    async def send_batch(self, messages: list[OutgoingMessage]) -> asyncio.Future:
+        # Enqueued strictly in order before returning, so the next batch cannot
+        # interleave; the acknowledgements are awaited separately by the relay.
         send = self.producer.send
         futures = [await send(m.topic, m.value, key=m.key, headers=m.headers) for m in messages]
-        await asyncio.gather(*futures)
+        return asyncio.gather(*futures)
 
 
 class Subscriber(Protocol):
@@ -91,5 +94,8 @@ class InProcessTransport:
     async def stop(self) -> None:
         return None
 
-    async def publish_batch(self, messages: list[OutgoingMessage]) -> None:
-        await self.bus.dispatch(messages)
+    async def send_batch(self, messages: list[OutgoingMessage]) -> asyncio.Future:
+        await self.bus.dispatch(messages)  # synchronous: done when every subscriber committed
+        done = asyncio.get_running_loop().create_future()
+        done.set_result(None)
+        return done

@@ -92,7 +92,7 @@ async def test_consumer_killed_after_db_commit_before_offset_commit_applies_once
     number = f"KILL-C-{unique}"
     await produce(kafka_bootstrap, "invoice-issued", [to_kafka(new_envelope(probe.invoice(number), "/billing"))])
     group = f"g-{unique}"
-    result = await asyncio.to_thread(run_crash_point, "consumer", db.url, kafka_bootstrap, group)
+    result = await asyncio.to_thread(run_crash_point, "consumer", db.url, kafka_bootstrap, group, number)
     assert result.returncode == -9, result.stderr[-2000:]
     assert "database committed" in result.stdout
     assert await probe.count_effects(db, number) == 1  # the effect was committed before the kill

@@ -2,7 +2,7 @@
 SIGKILL at the worst moment (after the side effect, before the bookkeeping).
 
     python -m tests.support.crash_points relay    <database_url> <bootstrap>
-    python -m tests.support.crash_points consumer <database_url> <bootstrap> <group>
+    python -m tests.support.crash_points consumer <database_url> <bootstrap> <group> <invoice_number>
 """
 from __future__ import annotations
 
@@ -25,18 +25,25 @@ def die() -> None:
 
 
 class RelayKilledBeforeMarking(OutboxRelay):
-    async def _mark_published(self, seqs):
+    async def _mark_published(self, conn, seqs):
         print(f"sent {len(seqs)}", flush=True)
         die()
 
 
 class ConsumerKilledBeforeOffsetCommit(KafkaConsumerRunner):
+    """Dies right before committing the offsets of the batch that applied `target`
+    (earlier batches, e.g. other tests' events on the topic, commit normally)."""
+
+    target: str = ""
+
     async def _commit(self, offsets):
-        print("database committed", flush=True)
-        die()
+        if await probe.count_effects(self.processor.db, self.target):
+            print("database committed", flush=True)
+            die()
+        await super()._commit(offsets)
 
 
-async def main(role: str, url: str, bootstrap: str, group: str | None = None) -> None:
+async def main(role: str, url: str, bootstrap: str, group: str | None = None, target: str = "") -> None:
     db = Database(url)
     if role == "relay":
         transport = KafkaTransport(bootstrap, "crash-relay")
@@ -46,6 +53,7 @@ async def main(role: str, url: str, bootstrap: str, group: str | None = None) ->
         processor = EventProcessor(db=db, service="ledger", handlers={"invoice-issued": probe.on_invoice},
                                    dead_letters=TableDeadLetterSink(db, "/probe"))
         runner = ConsumerKilledBeforeOffsetCommit(processor, bootstrap_servers=bootstrap, group_id=group)
+        runner.target = target
         await runner.run(asyncio.Event())
 
 

@@ -30,6 +30,7 @@ from enum import StrEnum
 
 from shared.money import Money
 from services.credit.domain import roles
+from services.credit.domain._money import zero
 from services.credit.domain.errors import OverrideForbidden, OverrideNotAllowed, ReasonRequired
 from services.credit.domain.exposure import Reservation
 from services.credit.domain.grade_scale import DEFAULT_SCALE, GradeScale
@@ -183,7 +184,7 @@ def check_credit(request: CheckRequest, state: CustomerCreditState | None, today
     limit = sum(extra, state.limit)
     reasons = _reasons(request, state, limit, policy)
     decision = max((r.severity for r in reasons), key=_SEVERITY.__getitem__, default=CheckDecision.APPROVE)
-    available = max(limit - state.exposure, Money.zero(limit.currency))
+    available = max(limit - state.exposure, zero(limit.currency))
     reservation = _reservation(request, today, policy) if decision is CheckDecision.APPROVE else None
     return CheckResult(decision, tuple(reasons), request, state.grade, state.exposure, limit,
                        available, reservation)

@@ -193,7 +193,10 @@ def states_of(rows, checks: Iterable[tuple[str, str]]) -> list[CheckState]:
     earlier: dict[str, CheckState] = {}
     for row in rows:
         owners = earlier if row[0] == "c" else customers
-        _file(owners.setdefault(row[1], CheckState()), row)
+        state = owners.get(row[1])
+        if state is None:
+            state = owners[row[1]] = CheckState()
+        _file(state, row)
     states = []
     for customer_id, order_ref in checks:
         state = customers.get(customer_id) or CheckState()
