@@ -6,10 +6,13 @@ when AR_BENCH_POSTGRES_URL is set (a fresh database), else SQLite in a temporary
 seeded with customers that have a grade, a limit and open items; (b) bench/credit/bare_app.py.
 
 1. Max throughput of each with wrk (fixed duration, fixed connections, JSON bodies with
-   varying customer ids and unique order refs). Target: check ≥ 0.35 × bare.
+   varying customer ids and unique order refs). Target: check ≥ 0.35 × bare. The servers'
+   CPU time per request is printed alongside (from /proc).
 2. The check at half its max throughput, open-loop constant rate (bench/credit/
    constant_rate.py): p50/p99 latency. Target: p99 ≤ 10 ms.
-Figures are printed and written to docs/benchmarks.md under "Credit check".
+Figures are printed and written to docs/benchmarks.md under "Credit check", one block per
+database (SQLite; PostgreSQL with fsync off or durable, read from the server), keeping the
+section's prose and the other databases' blocks.
 
     python -m bench.credit_check [--seconds 10] [--customers 1000] [--connections 32]
 """
@@ -30,8 +33,10 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+import asyncpg
 import httpx
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from bench.common import ROOT, fresh_database, report, verdict
 from bench.credit import constant_rate
@@ -106,6 +111,36 @@ def serve(cmd: list[str], port: int, env: dict):
             proc.kill()
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux /proc), None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured_wrk(proc, port: int, seconds: int, connections: int, customers: int) -> tuple[float, int, str]:
+    """wrk against a server; also its CPU time per request."""
+    before = cpu_seconds(proc.pid)
+    rps, bad = wrk(port, seconds, connections, customers)
+    after = cpu_seconds(proc.pid)
+    per_request = "" if before is None or after is None else \
+        f", server CPU {(after - before) / (rps * seconds) * 1e6:,.0f} µs/request"
+    return rps, bad, per_request
+
+
+async def postgres_mode(url: str) -> str:
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    try:
+        fsync, sync_commit = await conn.fetchval("SHOW fsync"), await conn.fetchval("SHOW synchronous_commit")
+    finally:
+        await conn.close()
+    if fsync == "on" and sync_commit != "off":
+        return "durable"
+    return f"fsync {fsync}, synchronous_commit {sync_commit}"
+
+
 def wrk(port: int, seconds: int, connections: int, customers: int) -> tuple[float, int]:
     env = {**os.environ, "CHECK_TOKEN": TOKEN, "CHECK_CUSTOMERS": str(customers),
            "CHECK_RUN": uuid.uuid4().hex[:8]}
@@ -130,12 +165,28 @@ def body_maker(customers: int):
 
 
 def write_docs(text: str) -> None:
-    section = f"## Credit check\n\n```\n{text}\n```\n"
+    """Put this run's block in the "Credit check" section: it replaces the block with the same
+    title (same database and durability); the section's prose and other blocks stay."""
+    block, title = f"```\n{text}\n```", text.splitlines()[0]
     current = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"## Credit check\n.*?(?=\n## |\Z)", re.S)
-    updated = pattern.sub(section.rstrip("\n"), current) if pattern.search(current) else \
-        current.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(updated.rstrip("\n") + "\n")
+    section = re.search(r"## Credit check\n.*?(?=\n## |\Z)", current, re.S)
+    if section is None:
+        DOCS.write_text(current.rstrip("\n") + f"\n\n## Credit check\n\n{block}\n")
+        return
+    body = section.group(0)
+    same = re.search(r"```\n" + re.escape(title) + r"\n.*?\n```", body, re.S)
+    if same:
+        body = body[:same.start()] + block + body[same.end():]
+    else:  # after the section's last figures, or at its end
+        last = list(re.finditer(r"```\n== Credit check.*?\n```", body, re.S))
+        at = last[-1].end() if last else len(body.rstrip("\n"))
+        body = body[:at] + f"\n\n{block}" + body[at:]
+    DOCS.write_text(current[:section.start()] + body + current[section.end():])
+
+
+def command(pg_admin: str | None) -> str:
+    env = f"AR_BENCH_POSTGRES_URL={make_url(pg_admin).render_as_string(hide_password=True)} " if pg_admin else ""
+    return f"{env}python -m bench.credit_check " + " ".join(sys.argv[1:])
 
 
 async def main() -> None:
@@ -150,30 +201,32 @@ async def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="credit-bench-"))
     async with contextlib.AsyncExitStack() as stack:
         if pg_admin:
-            url, backend = await stack.enter_async_context(fresh_database(pg_admin)), "PostgreSQL"
+            url = await stack.enter_async_context(fresh_database(pg_admin))
+            backend = f"PostgreSQL, {await postgres_mode(url)}"
         else:
             url, backend = f"sqlite+aiosqlite:///{tmp / 'credit.sqlite3'}", "SQLite"
         await seed(url, args.customers)
         env = {**os.environ, "AR_CREDIT_DATABASE_URL": url, "AR_DATA_DIR": str(tmp), "AR_BOOTSTRAP_ADMIN_KEY": TOKEN,
                "AR_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
         bare_port, credit_port = free_port(), free_port()
-        with serve([PY, "-m", "bench.credit.bare_app", str(bare_port)], bare_port, env):
+        with serve([PY, "-m", "bench.credit.bare_app", str(bare_port)], bare_port, env) as bare:
             wrk(bare_port, 2, args.connections, args.customers)  # warm-up
-            bare_rps, _ = wrk(bare_port, args.seconds, args.connections, args.customers)
-        with serve([PY, "-m", "services.credit", "api", "--port", str(credit_port)], credit_port, env):
+            bare_rps, _, bare_cpu = measured_wrk(bare, bare_port, args.seconds, args.connections, args.customers)
+        with serve([PY, "-m", "services.credit", "api", "--port", str(credit_port)], credit_port, env) as credit:
             wrk(credit_port, 2, args.connections, args.customers)
-            check_rps, bad = wrk(credit_port, args.seconds, args.connections, args.customers)
+            check_rps, bad, check_cpu = measured_wrk(credit, credit_port, args.seconds, args.connections,
+                                                     args.customers)
             half = constant_rate.run("127.0.0.1", credit_port, check_rps / 2, args.seconds,
                                      body_maker(args.customers), connections=args.connections)
             half = await half
     shutil.rmtree(tmp, ignore_errors=True)
     ratio = check_rps / bare_rps
     text = report(f"Credit check: POST /credit/v1/checks vs a bare FastAPI JSON endpoint ({backend}, same run)", [
-        ("command", "python -m bench.credit_check " + " ".join(sys.argv[1:])),
+        ("command", command(pg_admin)),
         ("load", f"wrk -t1 -c{args.connections} -d{args.seconds}s, {args.customers} customers, unique order refs"),
-        ("bare FastAPI endpoint", f"{bare_rps:,.0f} requests/s"),
-        ("credit check", f"{check_rps:,.0f} requests/s ({bad} non-2xx)"),
-        ("ratio", f"{ratio:.2f} (target >= 0.35: {verdict(ratio, 0.35)})"),
+        ("bare FastAPI endpoint", f"{bare_rps:,.0f} requests/s{bare_cpu}"),
+        ("credit check", f"{check_rps:,.0f} requests/s ({bad} non-2xx){check_cpu}"),
+        ("ratio", f"{ratio:.3f} (target >= 0.35: {verdict(ratio, 0.35)})"),
         ("half load", f"{half['achieved_rps']:,.0f} requests/s constant rate for {args.seconds}s, "
                       f"{half['completed']} done, {half['errors']} errors"),
         ("latency at half load", f"p50 {half['p50_ms']:.2f} ms, p99 {half['p99_ms']:.2f} ms, "

@@ -68,9 +68,6 @@ class MicroBatcher(Generic[Item, Result]):
                     async with self._connect() as connection:
                         connected = True
                         while await self._work_arrives():
-                            import os
-                            for _ in range(int(os.environ.get("YIELDS", "0"))):
-                                await asyncio.sleep(0)
                             batch = self._take()
                             results = await self._flush(connection, [item for item, _ in batch])
                             self._settle(batch, results)

@@ -7,6 +7,9 @@ from datetime import datetime, timezone
 
 import httpx
 
+from shared.events.envelope import new_envelope, to_kafka
+from shared.transport import OutgoingMessage
+
 from services.catalog import definitions
 from shared.clock import FixedClock
 from shared.hosting import EmbeddedHost
@@ -32,3 +35,14 @@ async def embedded_product(tmp_path, *, names=None, now: datetime | None = None,
             yield client
     finally:
         await host.stop()
+
+
+async def deliver(client, *payloads, source: str = "/billing") -> None:
+    """Events as another system would publish them, through the in-process bus (the
+    same envelope bytes as Kafka), then every outbox settled."""
+    messages = []
+    for p in payloads:
+        key, value, headers = to_kafka(new_envelope(p, source))
+        messages.append(OutgoingMessage(p.topic, key, value, headers))
+    await client.host.bus.dispatch(messages)
+    await client.host.settle()

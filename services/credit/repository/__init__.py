@@ -1,5 +1,6 @@
-"""Every query credit makes, in one place; the credit check's (the sales hot path) are in
-`repository.checks`."""
+"""Every query credit makes. The credit check's (the sales hot path) are in
+`repository.checks`, and batched across concurrent checks on PostgreSQL in
+`repository.check_store`."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone

@@ -86,15 +86,16 @@ class CheckStore:
                 raise
 
     async def _load_batch(self, conn, lookups: list[_Lookup]) -> list[CheckState]:
-        states: dict[int, CheckState] = {}
-        for today in {lookup.today for lookup in lookups}:  # one day per batch, except around midnight
-            batch = [(i, lookup) for i, lookup in enumerate(lookups) if lookup.today == today]
-            values = {**self.SELECT_CONSTANTS, "customer_ids": list({lookup.customer_id for _, lookup in batch}),
-                      "order_refs": list({lookup.order_ref for _, lookup in batch}), "today": today}
+        states: dict[_Lookup, CheckState] = {}
+        for today in {lookup.today for lookup in lookups}:  # one business day, except around midnight
+            same_day = [lookup for lookup in lookups if lookup.today == today]
+            values = {**self.SELECT_CONSTANTS, "today": today,
+                      "customer_ids": list({lookup.customer_id for lookup in same_day}),
+                      "order_refs": list({lookup.order_ref for lookup in same_day})}
             rows = await conn.fetch(self.SELECT, *(values[name] for name in self.SELECT_PARAMS))
-            found = states_of(rows, ((lookup.customer_id, lookup.order_ref) for _, lookup in batch))
-            states.update(zip((i for i, _ in batch), found))
-        return [states[i] for i in range(len(lookups))]
+            keys = [(lookup.customer_id, lookup.order_ref) for lookup in same_day]
+            states.update(zip(same_day, states_of(rows, keys)))
+        return [states[lookup] for lookup in lookups]
 
     async def _insert_batch(self, conn, checks: list[NewCheck]) -> list[StoredCheck | None]:
         first: dict[str, int] = {}  # order_ref -> its first check in the batch, the one inserted

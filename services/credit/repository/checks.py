@@ -103,7 +103,7 @@ _P, _C, _R, _V, _H, _T = (CreditProfileRow.__table__, CheckRow.__table__, Receiv
                           ReservationRow.__table__, HoldRow.__table__, TemporaryLimitRow.__table__)
 
 
-def _kind(column) -> str:
+def _slot_kind(column) -> str:
     if isinstance(column.type, sa.Date):
         return "date"
     return "int" if isinstance(column.type, (sa.Integer, sa.Boolean)) else "text"
@@ -114,18 +114,15 @@ class _Part:
     tag: str
     row: type  # the named tuple; its fields in the order of `columns`
     state_field: str  # where CheckState keeps it
-    owner: Any  # the column a check looks it up by: customer_id, or order_ref for an earlier check
+    owner: Any  # the column compared with the check's `looked_up_by` value
+    looked_up_by: str  # "customer_id", or "order_ref" for an earlier check
     columns: tuple
     where: tuple = ()
 
-    @property
-    def by_order_ref(self) -> bool:
-        return self.state_field == "earlier"
-
     def slots(self) -> dict[str, Any]:
-        """slot name -> column, filled in order within each kind."""
-        free = {kind: list(slots) for kind, slots in _SLOTS.items()}
-        return {free[_kind(c)].pop(0)[0]: c for c in self.columns}
+        """slot name -> column: each column takes the next free slot of its kind."""
+        free = {kind: [name for name, _ in slots] for kind, slots in _SLOTS.items()}
+        return {free[_slot_kind(column)].pop(0): column for column in self.columns}
 
     def decoder(self):
         get = operator.itemgetter(*(_COLUMNS.index(slot) for slot in self.slots()))
@@ -133,21 +130,22 @@ class _Part:
 
 
 _PARTS = (
-    _Part("p", Profile, "profile", _P.c.customer_id,
+    _Part("p", Profile, "profile", _P.c.customer_id, "customer_id",
           (_P.c.grade, _P.c.currency, _P.c.limit_minor, _P.c.term_days, sa.cast(_P.c.blacklisted, sa.Integer))),
-    _Part("c", StoredCheck, "earlier", _C.c.order_ref, (_C.c.request_hash, _C.c.result)),
-    _Part("r", OpenReceivable, "receivables", _R.c.customer_id,
+    _Part("c", StoredCheck, "earlier", _C.c.order_ref, "order_ref", (_C.c.request_hash, _C.c.result)),
+    _Part("r", OpenReceivable, "receivables", _R.c.customer_id, "customer_id",
           (_R.c.invoice_number, _R.c.currency, _R.c.open_minor, _R.c.disputed_minor, _R.c.extended_days,
            _R.c.due_date), (_R.c.open_minor > 0,)),
-    _Part("v", ActiveReservation, "reservations", _V.c.customer_id,
+    _Part("v", ActiveReservation, "reservations", _V.c.customer_id, "customer_id",
           (_V.c.order_ref, _V.c.currency, _V.c.amount_minor, _V.c.expires_on),
           (_V.c.released_on.is_(None), _V.c.expires_on >= _TODAY)),
-    _Part("h", ActiveHold, "holds", _H.c.customer_id, (_H.c.hold_id, _H.c.kind, _H.c.placed_on),
+    _Part("h", ActiveHold, "holds", _H.c.customer_id, "customer_id", (_H.c.hold_id, _H.c.kind, _H.c.placed_on),
           (_H.c.released_on.is_(None),)),
-    _Part("t", TemporaryLimitGrant, "temporary_limits", _T.c.customer_id,
+    _Part("t", TemporaryLimitGrant, "temporary_limits", _T.c.customer_id, "customer_id",
           (_T.c.currency, _T.c.amount_minor, _T.c.valid_from, _T.c.expires_on), (_T.c.expires_on >= _TODAY,)),
 )
 _DECODE = {part.tag: (part.state_field, part.decoder()) for part in _PARTS}
+_BY_ORDER_REF = {part.tag for part in _PARTS if part.looked_up_by == "order_ref"}
 
 
 def _state_query(*, batched: bool, cast_nulls: bool):
@@ -156,10 +154,10 @@ def _state_query(*, batched: bool, cast_nulls: bool):
     the union's columns; SQLite must not get CAST(NULL AS DATE) (NUMERIC affinity would turn
     the dates of the other parts into numbers)."""
     def owner_is(part: _Part):
-        name = "order_ref" if part.by_order_ref else "customer_id"
         if batched:
-            return part.owner == sa.any_(sa.bindparam(f"{name}s", type_=postgresql.ARRAY(sa.String)))
-        return part.owner == sa.bindparam(name)
+            values = sa.bindparam(f"{part.looked_up_by}s", type_=postgresql.ARRAY(sa.String))
+            return part.owner == sa.any_(values)
+        return part.owner == sa.bindparam(part.looked_up_by)
 
     def select(part: _Part):
         filled = part.slots()
@@ -192,7 +190,7 @@ def states_of(rows, checks: Iterable[tuple[str, str]]) -> list[CheckState]:
     customers: dict[str, CheckState] = {}
     earlier: dict[str, CheckState] = {}
     for row in rows:
-        owners = earlier if row[0] == "c" else customers
+        owners = earlier if row[0] in _BY_ORDER_REF else customers
         state = owners.get(row[1])
         if state is None:
             state = owners[row[1]] = CheckState()

@@ -144,3 +144,13 @@ async def test_a_failing_batch_fails_each_of_its_checks_with_a_503_and_stores_no
 
         monkeypatch.setattr(store, "SELECT", "SELECT nonsense")  # the reads fail alike
         assert (await check(client, k, "NOBODY", "1", "SO-READ")).status_code == 503
+
+
+async def test_a_batch_spanning_midnight_reads_each_check_on_its_own_day(postgres_url, tmp_path):
+    async with credit(tmp_path, postgres_url) as (client, k):
+        await every_kind_of_answer(client, k)  # C1 holds a reservation until 2026-07-01
+        store = store_of(client)
+        last_day, day_after = await asyncio.gather(store.load("C1", "SO-A", date(2026, 7, 1)),
+                                                   store.load("C1", "SO-B", date(2026, 7, 2)))
+        assert [r.order_ref for r in last_day.reservations] == ["SO-4"]
+        assert day_after.reservations == [] and day_after.receivables == last_day.receivables

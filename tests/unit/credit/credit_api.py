@@ -6,8 +6,7 @@ from datetime import date
 
 from services.credit import context
 from services.credit.config import CreditConfig
-from shared.events.envelope import new_envelope, to_kafka
-from shared.transport import OutgoingMessage
+from tests.support.embedded import deliver
 
 TODAY = date(2026, 6, 1)  # the embedded product's FixedClock (Asia/Shanghai)
 ROLES = ("sales", "sales_manager", "sales_admin", "finance", "general_manager", "auditor", "integration")
@@ -29,12 +28,7 @@ async def keys(client, *extra: str) -> dict[str, dict]:
 
 async def ledger(client, *payloads, source: str = "/ledger") -> None:
     """Deliver events as the ledger would publish them, then settle the outboxes."""
-    messages = []
-    for p in payloads:
-        key, value, headers = to_kafka(new_envelope(p, source))
-        messages.append(OutgoingMessage(p.topic, key, value, headers))
-    await client.host.bus.dispatch(messages)
-    await client.host.settle()
+    await deliver(client, *payloads, source=source)
 
 
 async def customer(client, cid: str, *, onboarded_on: str | None = "2024-01-10", documents=None, **fields):

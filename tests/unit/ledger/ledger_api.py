@@ -7,8 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from services.ledger.tables import LedgerTable
-from shared.events.envelope import new_envelope, to_kafka
-from shared.transport import OutgoingMessage
+from tests.support.embedded import deliver  # noqa: F401  (re-exported for the ledger tests)
 
 TODAY = date(2026, 6, 1)  # the embedded product's FixedClock (Asia/Shanghai)
 V1 = "/ledger/v1"
@@ -72,16 +71,6 @@ async def outbox(client, topic: str) -> list[dict]:
     async with db(client).engine.connect() as conn:
         rows = await conn.execute(sa.text("SELECT payload FROM outbox WHERE topic = :t ORDER BY seq"), {"t": topic})
         return [json.loads(r[0]) for r in rows]
-
-
-async def deliver(client, *payloads, source: str = "/billing") -> None:
-    """Events as billing would publish them, through the in-process bus, then settle."""
-    messages = []
-    for p in payloads:
-        key, value, headers = to_kafka(new_envelope(p, source))
-        messages.append(OutgoingMessage(p.topic, key, value, headers))
-    await client.host.bus.dispatch(messages)
-    await client.host.settle()
 
 
 async def dead_letters(client) -> list:
