@@ -8,6 +8,7 @@ import logging
 import uvicorn
 
 from services.catalog import definitions
+from shared.cli import tune_garbage_collector
 from shared.hosting import EmbeddedHost
 from shared.logs import configure_logging
 from shared.settings import Settings
@@ -16,6 +17,7 @@ from shared.settings import Settings
 def main() -> None:
     settings = Settings()
     configure_logging(settings.log_level, settings.log_json)
+    tune_garbage_collector()
     host = EmbeddedHost(definitions(), settings)
     logging.getLogger(__name__).info("embedded mode on http://%s:%s (data in %s)", settings.host,
                                      settings.port, settings.data_dir.resolve())

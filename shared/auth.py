@@ -7,6 +7,7 @@ AR_BOOTSTRAP_ADMIN_KEY seeds an admin key in every service at start-up.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
@@ -50,19 +51,38 @@ def new_key() -> tuple[str, str]:
 
 class ApiKeyStore:
     """Key lookups with a short cache: the credit check is on the sales hot path and a
-    revocation taking a few seconds to bite is acceptable."""
+    revocation taking a few seconds to bite is acceptable. When an entry expires, one
+    refresh runs while requests keep the answer they had (stale-while-revalidate), and
+    concurrent first lookups of a key share one query: otherwise every request in flight
+    would query at the same moment, every `cache_seconds`, and spike the tail latency."""
 
-    def __init__(self, db: Database, cache_seconds: float = 5.0) -> None:
+    def __init__(self, db: Database, cache_seconds: float = 5.0, stale_seconds: float = 60.0) -> None:
         self.db = db
         self.cache_seconds = cache_seconds
+        self.stale_seconds = stale_seconds
         self._cache: dict[str, tuple[float, Principal | None]] = {}
+        self._loading: dict[str, asyncio.Future] = {}
 
     async def lookup(self, key: str) -> Principal | None:
         digest = hash_key(key)
         hit = self._cache.get(digest)
         now = time.monotonic()
-        if hit and hit[0] > now:
-            return hit[1]
+        if hit is not None:
+            if hit[0] > now:
+                return hit[1]
+            if hit[0] + self.stale_seconds > now:
+                self._refresh(digest)
+                return hit[1]
+        return await asyncio.shield(self._refresh(digest))
+
+    def _refresh(self, digest: str) -> asyncio.Future:
+        loading = self._loading.get(digest)
+        if loading is None:
+            loading = self._loading[digest] = asyncio.ensure_future(self._load(digest))
+            loading.add_done_callback(lambda _f: self._loading.pop(digest, None))
+        return loading
+
+    async def _load(self, digest: str) -> Principal | None:
         async with self.db.sessionmaker() as session:
             row = (await session.execute(sa.select(api_keys).where(
                 api_keys.c.key_hash == digest, api_keys.c.revoked_at.is_(None)))).first()
@@ -71,7 +91,7 @@ class ApiKeyStore:
             principal = Principal(row.key_id, row.name, frozenset(row.roles.split(",")))
         if len(self._cache) > 10_000:
             self._cache.clear()
-        self._cache[digest] = (now + self.cache_seconds, principal)
+        self._cache[digest] = (time.monotonic() + self.cache_seconds, principal)
         return principal
 
     def forget(self) -> None:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from services.credit.endpoints.deps import CHECKERS, Overrider, authorize, uow
+from services.credit.endpoints.deps import CHECKERS, Overrider, uow
+from services.credit.endpoints.plain_route import PlainRoute, authorize, json_body, json_body_doc
 from services.credit.handlers import checks
 from services.credit.schemas import CheckIn, CheckOut, OverrideIn
 from shared.errors import problem_responses
@@ -12,17 +13,22 @@ router = APIRouter(tags=["checks"], responses=problem_responses(401, 403))
 JSON = "application/json"
 
 
-@router.post("/checks", response_model=CheckOut, summary="Check an order against the customer's credit",
-             description="approve, review or reject with every reason (unknown_customer, currency_mismatch, "
-                         "blacklisted, on_hold, prepayment_required, over_limit, overdue_debt). Idempotent per "
-                         "order_ref: the same body returns the first result, another body is a 409.",
-             responses=problem_responses(409, 422))
-async def check(body: CheckIn, request: Request) -> Response:
-    principal = await authorize(request, CHECKERS)  # not a dependency: see `authorize`
+async def check(request: Request) -> Response:
+    principal = await authorize(request, CHECKERS)
+    body = await json_body(request, CheckIn)
     text = await checks.check(uow(request), principal, body.customer_id, body.amount, body.currency,
                               body.order_ref, body.reserve)
     # The handler returns the stored JSON: sent as is, not re-validated against CheckOut.
     return Response(content=text, media_type=JSON)
+
+
+router.add_api_route(
+    "/checks", check, methods=["POST"], route_class_override=PlainRoute, response_model=CheckOut,
+    summary="Check an order against the customer's credit",
+    description="approve, review or reject with every reason (unknown_customer, currency_mismatch, blacklisted, "
+                "on_hold, prepayment_required, over_limit, overdue_debt). Idempotent per order_ref: the same body "
+                "returns the first result, another body is a 409.",
+    responses=problem_responses(409, 422), openapi_extra=json_body_doc(CheckIn))
 
 
 @router.post("/checks/{order_ref}/override", response_model=CheckOut, summary="Approve a review, with a reason",

@@ -65,3 +65,33 @@ async def test_correlation_id_is_echoed(tmp_path):
         r = await client.get("/ledger/healthz", headers={"X-Correlation-ID": "abc-123"})
         assert r.headers["x-correlation-id"] == "abc-123"
 
+
+
+async def test_key_lookups_are_shared_and_refreshed_in_the_background(tmp_path):
+    import asyncio
+
+    from shared.auth import hash_key
+
+    async with embedded_product(tmp_path, names=["dunning"]) as client:
+        keys = client.host.runtime("dunning").keys
+        queries = 0
+        load = keys._load
+
+        async def counting(digest):
+            nonlocal queries
+            queries += 1
+            await asyncio.sleep(0.01)
+            return await load(digest)
+
+        keys._load = counting
+        keys.forget()
+        from tests.support.embedded import ADMIN_KEY
+        results = await asyncio.gather(*(keys.lookup(ADMIN_KEY) for _ in range(20)))
+        assert queries == 1 and all(r.key_id == "bootstrap-admin" for r in results)
+        digest = hash_key(ADMIN_KEY)
+        expires, principal = keys._cache[digest]
+        keys._cache[digest] = (expires - 10, principal)  # expired, still within the stale window
+        stale = await asyncio.gather(*(keys.lookup(ADMIN_KEY) for _ in range(20)))
+        assert all(r is principal for r in stale)  # answered at once from the cache
+        await asyncio.sleep(0.05)
+        assert queries == 2  # one background refresh for all of them
