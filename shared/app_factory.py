@@ -43,6 +43,10 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
     )
     app.state.runtime = runtime
     install_problem_handlers(app)
+    # The service's own routes first: the router tries routes in order, and the credit
+    # check is matched on every sale.
+    for router in d.routers:
+        app.include_router(router, prefix="/v1")
 
     @app.get("/healthz", tags=["operations"], response_model=Health, summary="Liveness")
     async def healthz() -> Health:
@@ -66,8 +70,6 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(api_keys_router, prefix="/v1")
-    for router in d.routers:
-        app.include_router(router, prefix="/v1")
     app.add_middleware(IdempotencyMiddleware, db=runtime.db)
     app.add_middleware(RequestContextMiddleware, service=runtime.name)
 

@@ -14,12 +14,10 @@ import contextlib
 import logging
 from collections.abc import Sequence
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
-
 from shared.app_factory import create_service_app
 from shared.clock import Clock
 from shared.consumer import InProcessSubscriber, TableDeadLetterSink
+from shared.mounts import ServiceMounts
 from shared.relay import OutboxRelay
 from shared.runtime import ScheduledJob, ServiceDefinition, ServiceRuntime
 from shared.settings import Settings
@@ -28,23 +26,9 @@ from shared.transport import InProcessBus, InProcessTransport, KafkaTransport
 log = logging.getLogger(__name__)
 
 
-def mount_services(runtimes: Sequence[ServiceRuntime], lifespan) -> FastAPI:
-    root = FastAPI(title="Receivables platform", lifespan=lifespan, docs_url=None, redoc_url=None,
-                   openapi_url=None)
-    names = [r.name for r in runtimes]
-
-    @root.get("/", include_in_schema=False)
-    async def index():
-        return {"services": {n: {"docs": f"/{n}/docs", "health": f"/{n}/healthz"} for n in names}}
-
-    @root.get("/healthz", include_in_schema=False)
-    async def healthz():
-        return JSONResponse({"status": "ok", "services": names})
-
-    for runtime in runtimes:
-        root.mount(f"/{runtime.name}", create_service_app(runtime))
-    root.state.runtimes = {r.name: r for r in runtimes}
-    return root
+def mount_services(runtimes: Sequence[ServiceRuntime], lifespan) -> ServiceMounts:
+    return ServiceMounts({r.name: create_service_app(r) for r in runtimes}, lifespan,
+                         runtimes={r.name: r for r in runtimes})
 
 
 async def run_job(runtime: ServiceRuntime, job: ScheduledJob, stop: asyncio.Event) -> None:
@@ -118,7 +102,7 @@ class EmbeddedHost:
         for runtime in self.runtimes:
             await runtime.close()
 
-    def app(self) -> FastAPI:
+    def app(self) -> ServiceMounts:
         @contextlib.asynccontextmanager
         async def lifespan(_app):
             await self.start()
@@ -130,7 +114,7 @@ class EmbeddedHost:
         return mount_services(self.runtimes, lifespan)
 
 
-def standalone_api_app(definition: ServiceDefinition, settings: Settings) -> FastAPI:
+def standalone_api_app(definition: ServiceDefinition, settings: Settings) -> ServiceMounts:
     runtime = ServiceRuntime(definition, settings)
 
     @contextlib.asynccontextmanager

@@ -18,6 +18,9 @@ class RequestContextMiddleware:
     def __init__(self, app, service: str) -> None:
         self.app = app
         self.service = service
+        # (method, route, status) -> its counter and histogram: `labels()` takes a lock and
+        # builds a key on every call; there are only a few dozen combinations.
+        self._series: dict[tuple[str, str, int], tuple] = {}
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -62,8 +65,13 @@ class RequestContextMiddleware:
             route = scope.get("route")
             template = getattr(route, "path", None) or "unmatched"
             method = scope.get("method", "")
-            HTTP_REQUESTS.labels(self.service, method, template, str(status)).inc()
-            HTTP_LATENCY.labels(self.service, method, template).observe(elapsed)
+            series = self._series.get((method, template, status))
+            if series is None:
+                series = self._series[(method, template, status)] = (
+                    HTTP_REQUESTS.labels(self.service, method, template, str(status)),
+                    HTTP_LATENCY.labels(self.service, method, template))
+            series[0].inc()
+            series[1].observe(elapsed)
             if template not in ("/healthz", "/readyz", "/metrics"):
                 log.info("%s %s %s", method, scope.get("path"), status,
                          extra={"status": status, "ms": round(elapsed * 1000, 2), "route": template})

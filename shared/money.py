@@ -22,6 +22,10 @@ CURRENCY_EXPONENTS: dict[str, int] = {
 }
 
 
+# 10**-exponent per currency, the quantum every amount in it is a multiple of.
+_QUANTA: dict[str, Decimal] = {code: Decimal(1).scaleb(-exp) for code, exp in CURRENCY_EXPONENTS.items()}
+
+
 class MoneyError(ValueError):
     """An amount or currency that cannot be represented exactly."""
 
@@ -53,11 +57,11 @@ def to_decimal(value: Any) -> Decimal:
 
 def check_scale(amount: Decimal, currency: str) -> Decimal:
     """Refuse more decimals than the currency has; return the amount quantized to its scale."""
-    exp = exponent(currency)
-    quantum = Decimal(1).scaleb(-exp)
-    if amount != amount.quantize(quantum):
-        raise MoneyError(f"{currency} allows at most {exp} decimals")
-    return amount.quantize(quantum)
+    quantum = _QUANTA.get(currency) or Decimal(1).scaleb(-exponent(currency))
+    quantized = amount.quantize(quantum)
+    if amount != quantized:
+        raise MoneyError(f"{currency} allows at most {exponent(currency)} decimals")
+    return quantized
 
 
 def to_minor(amount: Decimal, currency: str) -> int:
@@ -67,7 +71,7 @@ def to_minor(amount: Decimal, currency: str) -> int:
 
 def from_minor(minor: int, currency: str) -> Decimal:
     exp = exponent(currency)
-    return Decimal(minor).scaleb(-exp).quantize(Decimal(1).scaleb(-exp))
+    return Decimal(minor).scaleb(-exp).quantize(_QUANTA[currency])
 
 
 def format_amount(amount: Decimal, currency: str | None = None) -> str:
@@ -124,7 +128,17 @@ class Money:
 
     @classmethod
     def from_minor(cls, minor: int, currency: str) -> "Money":
-        return cls(from_minor(minor, currency), currency)
+        return cls._exact(from_minor(minor, currency), currency)
+
+    @classmethod
+    def _exact(cls, amount: Decimal, currency: str) -> "Money":
+        """An amount known to be at the currency's scale (from minor units, or a sum or
+        difference of such): skips re-validation, which is most of the cost of a Money
+        on the credit check's path."""
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", currency)
+        return money
 
     @property
     def minor(self) -> int:
@@ -138,14 +152,14 @@ class Money:
 
     def __add__(self, other: "Money") -> "Money":
         self._same(other)
-        return Money(self.amount + other.amount, self.currency)
+        return Money._exact(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: "Money") -> "Money":
         self._same(other)
-        return Money(self.amount - other.amount, self.currency)
+        return Money._exact(self.amount - other.amount, self.currency)
 
     def __neg__(self) -> "Money":
-        return Money(-self.amount, self.currency)
+        return Money._exact(-self.amount, self.currency)
 
     def __lt__(self, other: "Money") -> bool:
         self._same(other)

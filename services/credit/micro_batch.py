@@ -6,6 +6,8 @@ so concurrent requests share them: each request submits its item and awaits its 
 future; one drainer task at a time flushes everything waiting as one batch, and what
 arrives meanwhile waits for the next flush. No timer: an idle system flushes a lone
 request at once (low latency at low load) and a busy one fills its batches by itself.
+After a flush the drainer yields once, so the requests it answered can submit their next
+item (a check's insert after its read) in time for the next flush.
 
 The drainer holds one connection while there is work, and a little longer (`idle_seconds`:
 under load the next request is a moment away, and taking a connection from the pool again
@@ -72,6 +74,11 @@ class MicroBatcher(Generic[Item, Result]):
                             results = await self._flush(connection, [item for item, _ in batch])
                             self._settle(batch, results)
                             batch = []
+                            # Let the requests just answered run their next step before the
+                            # next round is taken: what they submit next (a credit check's
+                            # insert after its read) then joins the very next round rather
+                            # than the one after it.
+                            await asyncio.sleep(0)
                 except Exception as exc:
                     if not connected:  # the oldest waiters get the error, so a dead database is no busy loop
                         batch = self._take()

@@ -145,3 +145,23 @@ async def test_a_cancelled_request_does_not_disturb_the_others():
     with pytest.raises(asyncio.CancelledError):
         await tasks[1]
     assert db.batches == [[1, 2, 3]]  # its item was still flushed: a retry finds it stored
+
+
+async def test_what_answered_requests_submit_next_joins_the_very_next_flush():
+    """A check reads, then stores: its second item must not miss the flush that follows its
+    first one (it would wait a whole extra round trip)."""
+    db = FakeDatabase()
+    b = batcher(db)
+    db.gate = asyncio.Event()
+
+    async def two_steps(i: int) -> int:
+        first = await b.submit(i)
+        return await b.submit(first + 100)
+
+    requests = [asyncio.create_task(two_steps(i)) for i in range(3)]
+    await asyncio.sleep(0)
+    late = asyncio.create_task(b.submit(50))  # arrives while the first flush is in flight
+    await asyncio.sleep(0)
+    db.gate.set()
+    assert await asyncio.gather(*requests, late) == [200, 204, 208, 100]
+    assert db.batches == [[0, 1, 2], [50, 100, 102, 104]]

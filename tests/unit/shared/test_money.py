@@ -42,3 +42,17 @@ def test_wire_format_is_decimal_strings():
         Body(amount=12.5, currency="CNY")
     with pytest.raises(ValidationError):
         Body(amount="12,50", currency="CNY")
+
+
+@pytest.mark.parametrize("currency", ["CNY", "JPY", "BHD"])
+def test_amounts_built_without_revalidation_are_the_validated_ones(currency):
+    """from_minor, +, - and unary - skip re-validation (their results are exact at the
+    currency's scale by construction): same value, same exponent, same hash."""
+    for minor_a, minor_b in [(0, 0), (1, 2), (123456, -99), (-5, 10**12)]:
+        a, b = Money.from_minor(minor_a, currency), Money.from_minor(minor_b, currency)
+        for fast, checked in [(a, Money(from_minor(minor_a, currency), currency)),
+                              (a + b, Money(a.amount + b.amount, currency)),
+                              (a - b, Money(a.amount - b.amount, currency)), (-a, Money(-a.amount, currency))]:
+            assert fast == checked and hash(fast) == hash(checked)
+            assert fast.amount.as_tuple().exponent == checked.amount.as_tuple().exponent
+            assert fast.minor == checked.minor
