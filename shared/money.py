@@ -57,10 +57,10 @@ def to_decimal(value: Any) -> Decimal:
 
 def check_scale(amount: Decimal, currency: str) -> Decimal:
     """Refuse more decimals than the currency has; return the amount quantized to its scale."""
-    quantum = _QUANTA.get(currency) or Decimal(1).scaleb(-exponent(currency))
-    quantized = amount.quantize(quantum)
+    exp = exponent(currency)
+    quantized = amount.quantize(_QUANTA[currency])
     if amount != quantized:
-        raise MoneyError(f"{currency} allows at most {exponent(currency)} decimals")
+        raise MoneyError(f"{currency} allows at most {exp} decimals")
     return quantized
 
 

@@ -1,6 +1,7 @@
 """The credit check's batched PostgreSQL path (`CheckStore`: concurrent checks share round
-trips, each carrying the reads and the inserts waiting) through the HTTP API: the same answers as the transactional path,
-one answer per order_ref under concurrency, no lost results, and a failing batch."""
+trips, each carrying the reads and the inserts waiting) through the HTTP API: the same
+answers as the transactional path, one answer per order_ref under concurrency, no lost
+results, and a failing batch."""
 from __future__ import annotations
 
 import asyncio
