@@ -32,7 +32,7 @@ class Database:
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30}
         else:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_use_lifo=True,
                           # asyncpg prepares statements and PostgreSQL soon switches them to a
                           # cached generic plan; planned while a table (the inbox, invoices) is
                           # still small, that plan keeps scanning as it grows (0.8 s for a
@@ -44,7 +44,8 @@ class Database:
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite allows one writer: serialise transactions instead of failing with "locked".
         self.write_lock = asyncio.Lock() if self.is_sqlite else None
-        self.on_commit: list[Callable[[], None]] = []  # e.g. wake the outbox relay
+        self.on_commit: list[Callable[[], None]] = []  # commits that emitted events: wake the outbox relay
+        self.after_commit: list[Callable[[], None]] = []  # every commit: e.g. drop what a cache may hold of it
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -121,6 +122,8 @@ class UnitOfWork:
             self._events = []
         await self.session.commit()
         self._committed = True
+        for hook in self.db.after_commit:
+            hook()
         if had_events:
             for hook in self.db.on_commit:
                 hook()

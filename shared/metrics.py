@@ -28,3 +28,8 @@ CONSUMER_LAG = Gauge(
 BATCH_SIZE = Histogram(
     "ar_consumer_batch_size", "Events per consumed batch", ["service"],
     buckets=(1, 5, 10, 50, 100, 250, 500, 1000, 5000))
+DB_LISTENING = Gauge(
+    "ar_db_listening", "1 while the LISTEN connection of a notification channel is up", ["service", "channel"])
+CACHE_LOOKUPS = Counter(
+    "ar_cache_lookups", "Lookups of an in-process cache by result (hit, miss, off: not listening)",
+    ["service", "cache", "result"])

@@ -43,6 +43,8 @@ class ServiceDefinition:
     version: str = "1.0.0"
     #: builds service-specific state (config objects, caches) into runtime.state
     configure: Callable[["ServiceRuntime"], None] | None = None
+    #: releases what `configure` or the service started (background tasks, connections)
+    close: Callable[["ServiceRuntime"], Awaitable[None]] | None = None
 
     def all_handlers(self) -> dict[str, Handler]:
         platform = {"api-key-issued": auth.on_key_issued, "api-key-revoked": auth.on_key_revoked}
@@ -87,4 +89,6 @@ class ServiceRuntime:
             backoff_seconds=self.settings.consumer_backoff_seconds, batched=batched)
 
     async def close(self) -> None:
+        if self.definition.close:
+            await self.definition.close(self)
         await self.db.dispose()

@@ -25,6 +25,7 @@ SERVICE = ServiceDefinition(
     handlers=HANDLERS,
     jobs=[ScheduledJob("credit-rerating-and-reservations", _interval, jobs.run)],
     configure=context.bind,
+    close=context.close,
     openapi_tags=[
         {"name": "customers", "description": "Credit files, grades and why, exposure, holds, history, visits"},
         {"name": "applications", "description": "Grade/limit/term, temporary limits, term extensions: the "

@@ -37,6 +37,8 @@ class CreditConfig(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="AR_CREDIT_", env_file=None, extra="ignore")
 
     base_currency: str = Field("CNY", description="currency of new credit files and of the purchase bands")
+    state_cache_entries: int = Field(50_000, ge=0, description="customers whose credit state the check keeps in "
+                                                              "memory (PostgreSQL); 0: read it on every check")
     # scorecard (002 §7): computed weights + entered criteria, summing to 100
     repayment_weight: int = Field(40, ge=1)
     purchases_weight: int = Field(30, ge=1)

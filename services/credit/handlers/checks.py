@@ -7,7 +7,8 @@ different body under the same order_ref is a 409.
 
 On PostgreSQL a check that reserves nothing goes through the `CheckStore`: its select and
 its insert are shared with the checks running at the same time (group commit, autocommit),
-and it answers once its row is stored. A check that reserves credit, and every check on
+and it answers once its row is stored. Its customer's state usually comes from memory
+(`repository.state_cache`), so only the insert remains. A check that reserves credit, and every check on
 SQLite, runs in one transaction; on PostgreSQL it locks the customer's profile row, so two
 reservations cannot both pass on stale exposure."""
 from __future__ import annotations
@@ -118,11 +119,19 @@ async def check(uow: UnitOfWork, principal: Principal, customer_id: str, amount,
 async def _check_batched(ctx: CreditContext, store: CheckStore, principal: Principal, request: CheckRequest,
                          digest: str) -> str:
     today, now = ctx.clock.today(), ctx.clock.now()
-    state = await store.load(request.customer_id, request.order_ref, today)
-    if state.earlier is not None:
-        return _repeat(state.earlier, digest, request.order_ref)
+    cache = ctx.state_cache()
+    state = cache.get(request.customer_id, today) if cache is not None else None
+    if state is None:
+        ticket = cache.ticket() if cache is not None else None  # before the read is queued
+        state = await store.load(request.customer_id, request.order_ref, today)
+        if state.earlier is not None:
+            return _repeat(state.earlier, digest, request.order_ref)
+        if cache is not None:
+            cache.put(request.customer_id, today, state, ticket)
     _result, new = _decide(ctx, principal, request, digest, state, today, now)
-    earlier = await store.insert(new)  # a concurrent twin of the order_ref may have been stored first
+    # An earlier check of this order_ref (not looked for when the state came from the cache),
+    # or a concurrent twin, makes the insert conflict: the stored one answers.
+    earlier = await store.insert(new)
     return new.result if earlier is None else _repeat(earlier, digest, request.order_ref)
 
 
