@@ -8,9 +8,9 @@ different body under the same order_ref is a 409.
 On PostgreSQL a check that reserves nothing goes through the `CheckStore`: its select and
 its insert are shared with the checks running at the same time (group commit, autocommit),
 and it answers once its row is stored. Its customer's state usually comes from memory
-(`repository.state_cache`), so only the insert remains. A check that reserves credit, and every check on
-SQLite, runs in one transaction; on PostgreSQL it locks the customer's profile row, so two
-reservations cannot both pass on stale exposure."""
+(`repository.state_cache`), so only the insert remains. A check that reserves credit, and
+every check on SQLite, runs in one transaction; on PostgreSQL it locks the customer's
+profile row, so two reservations cannot both pass on stale exposure."""
 from __future__ import annotations
 
 import hashlib

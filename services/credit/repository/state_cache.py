@@ -15,10 +15,11 @@ notification that made them old. One counter for all customers: simple and safe,
 cost of fewer fills while events are applied at a high rate (then it behaves as if absent).
 
 An entry holds the state of one business day (the select filters expired reservations
-and temporary limits by date): another day's lookup misses and refills it. Changes by another process reach this one after the commit plus
-the notification's trip, usually well under a millisecond: a check there may decide on the
-state of that moment, as a check whose read raced with the commit would. Bounded: past
-`max_entries` the oldest fill is dropped. No I/O here (unit-tested without a database)."""
+and temporary limits by date): another day's lookup misses and refills it. Changes by
+another process reach this one after the commit plus the notification's trip, usually well
+under a millisecond: a check there may decide on the state of that moment, as a check whose
+read raced with the commit would. Bounded: past `max_entries` the oldest fill is dropped.
+No I/O here (unit-tested without a database)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,11 +28,11 @@ from datetime import date
 from services.credit.repository.checks import CheckState
 
 CHANNEL = "credit_state_changed"  # the triggers' channel (migration credit_0003); payload a customer_id, or *
-Counter = Callable[[str], None]
+CountLookup = Callable[[str], None]  # called with hit, miss or off
 
 
 class CreditStateCache:
-    def __init__(self, max_entries: int = 50_000, count: Counter | None = None) -> None:
+    def __init__(self, max_entries: int = 50_000, count: CountLookup | None = None) -> None:
         self.max_entries = max_entries
         self.listening = False
         self._generation = 0
