@@ -42,8 +42,8 @@ def invoice(number, amount, due, issued=date(2026, 5, 1), order_ref=None):
                            currency="CNY", order_ref=order_ref)
 
 
-async def every_kind_of_answer(client, k) -> list[tuple[int, dict]]:
-    """One customer through grades, limits, open and overdue items, a reservation and a hold."""
+async def graded_customer(client, k) -> None:
+    """C1 with a paid history, a grade and a limit of 100,000."""
     await customer(client, "C1")
     await ledger(client, invoice("I-0", "600000", date(2026, 2, 4), issued=date(2026, 1, 5)),
                  PaymentAllocatedV1(payment_reference="P-0", customer_id="C1", received_date=date(2026, 2, 1),
@@ -52,6 +52,11 @@ async def every_kind_of_answer(client, k) -> list[tuple[int, dict]]:
                                                        due_date=date(2026, 2, 4))]))
     await assess(client, k, "C1")
     await approve_limit(client, k, "C1", "100000")
+
+
+async def every_kind_of_answer(client, k) -> list[tuple[int, dict]]:
+    """One customer through grades, limits, open and overdue items, a reservation and a hold."""
+    await graded_customer(client, k)
     answers = [await check(client, k, "C1", "5000", "SO-1"),
                await check(client, k, "NOBODY", "5", "SO-2"),
                await check(client, k, "C1", "10", "SO-3", currency="USD")]

@@ -4,16 +4,14 @@ LISTEN connection is down, until it is back."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
 from services.credit import context
 from shared.db import Database
-from shared.events.ledger import AppliedLine, PaymentAllocatedV1
-from tests.integration.credit.test_credit_check_batching import credit, invoice
-from tests.unit.credit.credit_api import approve_limit, assess, check, customer, ledger
+from tests.integration.credit.test_credit_check_batching import credit, graded_customer
+from tests.unit.credit.credit_api import check
 
 pytestmark = pytest.mark.postgres
 
@@ -28,26 +26,21 @@ async def eventually(condition, seconds: float = 10.0) -> None:
             await asyncio.sleep(0.02)
 
 
-async def graded_customer(client, k) -> None:
-    """C1 with a paid history, a grade and a limit of 100,000."""
-    await customer(client, "C1")
-    await ledger(client, invoice("I-0", "600000", date(2026, 2, 4), issued=date(2026, 1, 5)),
-                 PaymentAllocatedV1(payment_reference="P-0", customer_id="C1", received_date=date(2026, 2, 1),
-                                    effective_date=date(2026, 2, 1), currency="CNY", unapplied_amount="0",
-                                    lines=[AppliedLine(invoice_number="I-0", instalment_seq=1, amount="600000",
-                                                       due_date=date(2026, 2, 4))]))
-    await assess(client, k, "C1")
-    await approve_limit(client, k, "C1", "100000")
+async def in_memory(client, k):
+    """C1 checked twice once the cache listens: its state is in memory. Both answers."""
+    await graded_customer(client, k)
+    states = states_of(client)
+    first = await check(client, k, "C1", "5000", "SO-1")
+    await eventually(lambda: states.listening)
+    second = await check(client, k, "C1", "5000", "SO-2")  # fills it
+    return states, first, second
 
 
 async def test_a_change_by_another_process_reaches_the_next_check(postgres_url, tmp_path):
     async with credit(tmp_path, postgres_url) as (client, k):
-        await graded_customer(client, k)
-        states = states_of(client)
-        first = await check(client, k, "C1", "5000", "SO-1")
+        states, first, second = await in_memory(client, k)
         assert first.json()["decision"] == "approve", first.text
-        await eventually(lambda: states.listening)
-        assert (await check(client, k, "C1", "5000", "SO-2")).json()["decision"] == "approve"  # fills it
+        assert second.json()["decision"] == "approve"
         assert states.get("C1", client.host.runtime("credit").clock.today()) is not None
 
         # Another process (the worker, another API replica) blacklists C1: this process's
@@ -72,11 +65,7 @@ async def test_a_change_by_another_process_reaches_the_next_check(postgres_url, 
 
 async def test_this_process_sees_its_own_writes_at_once(postgres_url, tmp_path):
     async with credit(tmp_path, postgres_url) as (client, k):
-        await graded_customer(client, k)
-        states = states_of(client)
-        await check(client, k, "C1", "5000", "SO-1")
-        await eventually(lambda: states.listening)
-        await check(client, k, "C1", "5000", "SO-2")
+        states, _, _ = await in_memory(client, k)
         hold = await client.post("/credit/v1/customers/C1/holds", json={"reason": "moving assets"},
                                  headers=k["finance"])
         assert hold.status_code == 201, hold.text
@@ -86,11 +75,7 @@ async def test_this_process_sees_its_own_writes_at_once(postgres_url, tmp_path):
 
 async def test_while_the_listen_connection_is_down_checks_read_the_database(postgres_url, tmp_path):
     async with credit(tmp_path, postgres_url) as (client, k):
-        await graded_customer(client, k)
-        states = states_of(client)
-        await check(client, k, "C1", "5000", "SO-1")
-        await eventually(lambda: states.listening)
-        await check(client, k, "C1", "5000", "SO-2")
+        states, _, _ = await in_memory(client, k)
         assert len(states) == 1
         db = client.host.runtime("credit").db
         async with db.engine.connect() as conn:
