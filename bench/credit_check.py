@@ -58,7 +58,7 @@ def free_port() -> int:
 
 
 async def seed(url: str, customers: int) -> None:
-    await migrations.upgrade(SERVICE.migrations, url)
+    await migrations.upgrade_service(SERVICE.migrations, url)
     db = Database(url)
     now = datetime.now(timezone.utc)
     today = date.today()

@@ -40,7 +40,7 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
             start_http_server(settings.metrics_port)
         asyncio.run(_worker(definition, settings))
     elif args.command == "migrate":
-        asyncio.run(migrations.upgrade(definition.migrations, settings.database_url(definition.name)))
+        asyncio.run(migrations.upgrade_service(definition.migrations, settings.database_url(definition.name)))
 
 
 def tune_garbage_collector() -> None:

@@ -1,6 +1,8 @@
 """Tables every service database carries: outbox, inbox, dead letters, API keys and
 idempotency keys. Plain SQLAlchemy Core so the same Table objects serve all four
-databases; each service's first migration creates them (see `create_platform_tables`)."""
+databases. Their DDL is the platform's own frozen migration history
+(`shared/platform_migrations/`), applied to every service database before the service's;
+a test keeps these definitions and that history equal."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -71,12 +73,3 @@ idempotency_keys = sa.Table(
 )
 
 PLATFORM_TABLES = (outbox, inbox, dead_letters, api_keys, idempotency_keys)
-
-
-def create_platform_tables(bind) -> None:
-    """Called from each service's first Alembic migration (op.get_bind())."""
-    metadata.create_all(bind, tables=list(PLATFORM_TABLES))
-
-
-def drop_platform_tables(bind) -> None:
-    metadata.drop_all(bind, tables=list(PLATFORM_TABLES))

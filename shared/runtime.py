@@ -77,7 +77,7 @@ class ServiceRuntime:
         if self.db.is_sqlite:
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         if self.settings.migrate_on_start if migrate is None else migrate:
-            await migrations.upgrade(self.definition.migrations, self.database_url)
+            await migrations.upgrade_service(self.definition.migrations, self.database_url)
         self.migrated = True
         await self.keys.seed_bootstrap(self.settings.bootstrap_admin_key, self.source)
 

@@ -114,7 +114,7 @@ def test_due_date_from_payment_terms(terms, expected):
 
 
 async def migrated_matches_models(url: str) -> list:
-    await migrations.upgrade(SERVICE.migrations, url)
+    await migrations.upgrade_service(SERVICE.migrations, url)
     engine = create_async_engine(url)
     try:
         async with engine.connect() as conn:
@@ -123,7 +123,7 @@ async def migrated_matches_models(url: str) -> list:
     finally:
         await engine.dispose()
     await migrations.downgrade(SERVICE.migrations, url, "credit_0001")
-    await migrations.upgrade(SERVICE.migrations, url)
+    await migrations.upgrade_service(SERVICE.migrations, url)
     return [d for d in diff if d[0] not in ("remove_table", "remove_index")]
 
 

@@ -1,4 +1,4 @@
-"""Initial dunning schema: platform tables (outbox, inbox, keys...), cases, overdue items.
+"""Initial dunning schema: cases, overdue items.
 
 Revision ID: dunning_0001
 Revises:
@@ -7,8 +7,6 @@ Create Date: 2026-11-22
 import sqlalchemy as sa
 from alembic import op
 
-from shared.platform_tables import create_platform_tables, drop_platform_tables
-
 revision = "dunning_0001"
 down_revision = None
 branch_labels = None
@@ -16,7 +14,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-    create_platform_tables(op.get_bind())
     op.create_table(
         "overdue_items",
         sa.Column("invoice_number", sa.String(100), primary_key=True),
@@ -43,4 +40,3 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("collection_cases")
     op.drop_table("overdue_items")
-    drop_platform_tables(op.get_bind())

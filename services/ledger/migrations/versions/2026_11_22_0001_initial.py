@@ -1,13 +1,9 @@
-"""Initial ledger schema: platform tables (outbox, inbox, dead letters, keys, idempotency).
+"""Initial ledger schema: nothing of its own (the platform tables come from shared/platform_migrations).
 
 Revision ID: ledger_0001
 Revises:
 Create Date: 2026-11-22
 """
-from alembic import op
-
-from shared.platform_tables import create_platform_tables, drop_platform_tables
-
 revision = "ledger_0001"
 down_revision = None
 branch_labels = None
@@ -15,8 +11,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    create_platform_tables(op.get_bind())
+    pass  # the platform tables: shared/platform_migrations (applied before this history)
 
 
 def downgrade() -> None:
-    drop_platform_tables(op.get_bind())
+    pass

@@ -1,4 +1,4 @@
-"""Initial reporting schema: platform tables and daily activity.
+"""Initial reporting schema: daily activity.
 
 Revision ID: reporting_0001
 Revises:
@@ -7,8 +7,6 @@ Create Date: 2026-11-22
 import sqlalchemy as sa
 from alembic import op
 
-from shared.platform_tables import create_platform_tables, drop_platform_tables
-
 revision = "reporting_0001"
 down_revision = None
 branch_labels = None
@@ -16,7 +14,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-    create_platform_tables(op.get_bind())
     op.create_table(
         "daily_activity",
         sa.Column("day", sa.Date, primary_key=True),
@@ -30,4 +27,3 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("daily_activity")
-    drop_platform_tables(op.get_bind())
