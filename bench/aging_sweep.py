@@ -52,8 +52,7 @@ async def count(dsn: str, sql: str) -> int:
 
 
 async def main(n: int) -> str:
-    config = LedgerConfig()
-    ladder, today = config.thresholds, date.today()
+    ladder, today = LedgerConfig().thresholds, date.today()
     async with fresh_database(postgres_admin()) as url:
         dsn = url.replace("postgresql+asyncpg://", "postgresql://")
         runtime = ServiceRuntime(SERVICE, Settings(env="dev", ledger_database_url=url))
@@ -64,10 +63,10 @@ async def main(n: int) -> str:
         expected = expected_crossings(overdue, ladder)
         baseline, due_rows = await bare_select(dsn, today)
         with Timer() as t:
-            result = await run_aging_sweep(runtime.uow(), today, config)
+            result = await run_aging_sweep(runtime.deps, runtime.uow(), runtime.system_context(), today)
         emitted = await count(dsn, "SELECT count(*) FROM outbox WHERE topic = 'overdue-threshold'")
         with Timer() as again:
-            rerun = await run_aging_sweep(runtime.uow(), today, config)
+            rerun = await run_aging_sweep(runtime.deps, runtime.uow(), runtime.system_context(), today)
         emitted_after = await count(dsn, "SELECT count(*) FROM outbox WHERE topic = 'overdue-threshold'")
         await runtime.close()
     exact = emitted == expected == result.events and rerun.events == 0 and emitted_after == emitted

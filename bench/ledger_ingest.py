@@ -19,7 +19,7 @@ from aiokafka import AIOKafkaProducer
 from bench.common import Timer, delete_topic, fresh_database, fresh_topic, kafka, postgres_admin, report, verdict
 from bench.ledger.data import invoice_events
 from services.ledger.bootstrap import SERVICE
-from services.ledger.consumers import on_invoices_issued
+from services.ledger.consumers import BATCH_HANDLERS
 from services.ledger.tables import Instalment, Invoice
 from shared.consumer import EventProcessor, TableDeadLetterSink
 from shared.events.envelope import new_envelope, to_kafka
@@ -71,8 +71,9 @@ async def ledger_rate(bootstrap: str, url: str, topic: str, n: int, batch: int) 
     runtime = ServiceRuntime(SERVICE, settings)
     await runtime.open()
     processor = CountingProcessor(db=runtime.db, service="ledger", handlers={},
-                                  batch_handlers={topic: on_invoices_issued},
-                                  dead_letters=TableDeadLetterSink(runtime.db, "/ledger"))
+                                  batch_handlers={topic: BATCH_HANDLERS["invoice-issued"]},
+                                  dead_letters=TableDeadLetterSink(runtime.db, "/ledger"),
+                                  deps=lambda: runtime.deps, clock=runtime.clock)
     processor.target = n
     runner = KafkaConsumerRunner(processor, bootstrap_servers=bootstrap, group_id=f"bench-ledger-{topic}",
                                  batch_size=batch)

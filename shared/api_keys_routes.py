@@ -9,7 +9,8 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from shared import auth
-from shared.errors import NotFound, problem_responses
+from shared.errors import NotFound
+from shared.problems import problem_responses
 from shared.platform_tables import api_keys
 
 router = APIRouter(prefix="/api-keys", tags=["api-keys"],

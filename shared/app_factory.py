@@ -8,7 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 
 from shared.api_keys_routes import router as api_keys_router
-from shared.errors import install_problem_handlers, problem_response
+from shared.problems import install_problem_handlers, problem_response
 from shared.http import RequestContextMiddleware
 from shared.idempotency import IdempotencyMiddleware
 from shared.runtime import ServiceRuntime

@@ -19,14 +19,14 @@ from typing import Annotated
 import sqlalchemy as sa
 from fastapi import Depends, Request
 
+from shared.context import Context
 from shared.db import Database, UnitOfWork
-from shared.errors import Forbidden, Unauthorized, ValidationProblem
-from shared.events.envelope import Envelope
+from shared.errors import Forbidden, RuleError, Unauthorized
 from shared.events.platform import ApiKeyIssuedV1, ApiKeyRevokedV1
+from shared.logs import current_correlation_id
 from shared.platform_tables import api_keys
+from shared.roles import ADMIN, ROLES
 
-ROLES = frozenset({"admin", "finance", "sales", "sales_manager", "sales_admin", "general_manager",
-                   "collector", "legal", "auditor", "integration"})
 BOOTSTRAP_KEY_ID = "bootstrap-admin"
 
 
@@ -37,7 +37,7 @@ class Principal:
     roles: frozenset[str]
 
     def has_any(self, roles) -> bool:
-        return "admin" in self.roles or bool(self.roles & set(roles))
+        return ADMIN in self.roles or bool(self.roles & set(roles))
 
 
 def hash_key(key: str) -> str:
@@ -119,8 +119,7 @@ async def store_key(uow: UnitOfWork, key_id: str, key_hash: str, name: str, role
 async def issue_key(uow: UnitOfWork, name: str, roles: list[str]) -> tuple[str, str]:
     unknown = sorted(set(roles) - ROLES)
     if not roles or unknown:
-        raise ValidationProblem.field("roles", f"unknown roles {unknown}" if unknown else "give at least one role",
-                                      "allowed_values")
+        raise RuleError(f"unknown roles {unknown}" if unknown else "give at least one role", "roles", "allowed_values")
     key_id, key = new_key()
     now = datetime.now(timezone.utc)
     async with uow:
@@ -143,11 +142,11 @@ async def revoke_key(uow: UnitOfWork, key_id: str) -> bool:
     return True
 
 
-async def on_key_issued(uow: UnitOfWork, event: ApiKeyIssuedV1, _env: Envelope) -> None:
+async def on_key_issued(_deps, uow: UnitOfWork, _ctx: Context, event: ApiKeyIssuedV1) -> None:
     await store_key(uow, event.key_id, event.key_hash, event.name, event.roles, event.issued_at)
 
 
-async def on_key_revoked(uow: UnitOfWork, event: ApiKeyRevokedV1, _env: Envelope) -> None:
+async def on_key_revoked(_deps, uow: UnitOfWork, _ctx: Context, event: ApiKeyRevokedV1) -> None:
     await uow.execute(sa.update(api_keys).where(
         api_keys.c.key_id == event.key_id, api_keys.c.revoked_at.is_(None)).values(revoked_at=event.revoked_at))
 
@@ -167,15 +166,40 @@ async def current_principal(request: Request) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
+def authorize(principal: Principal, roles) -> Principal:
+    """The caller must hold one of `roles`; admin passes every route's check (a business
+    rule that needs a role asks the command context for it)."""
+    if not principal.has_any(roles):
+        raise Forbidden(f"this action needs one of the roles: {', '.join(sorted(roles))}",
+                        required_roles=sorted(roles))
+    return principal
+
+
 def require_roles(*roles: str):
-    """Dependency: the caller must hold one of `roles` (admin holds all)."""
+    """Dependency giving the principal (the key administration routes)."""
     unknown = set(roles) - ROLES
     assert not unknown, unknown
 
     async def check(principal: PrincipalDep) -> Principal:
-        if not principal.has_any(roles):
-            raise Forbidden(f"this action needs one of the roles: {', '.join(sorted(roles))}",
-                            required_roles=sorted(roles))
-        return principal
+        return authorize(principal, roles)
 
     return Depends(check)
+
+
+def context_of(request: Request, principal: Principal) -> Context:
+    """The command context of a request: the key, its own roles, the service's business date."""
+    clock = request.app.state.runtime.clock
+    return Context(principal.key_id, clock.today(), clock.now(), principal.roles, principal.name,
+                   current_correlation_id(), "rest")
+
+
+def requires(*roles: str):
+    """Dependency: the caller must hold one of `roles`; gives the command context handlers take.
+    Services name these once in their auth.py: `Reader = Annotated[Context, requires(...)]`."""
+    unknown = set(roles) - ROLES
+    assert not unknown, unknown
+
+    async def command_context(request: Request, principal: PrincipalDep) -> Context:
+        return context_of(request, authorize(principal, roles))
+
+    return Depends(command_context)

@@ -16,15 +16,17 @@ import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
 from pydantic import ValidationError
 
 from shared import inbox
+from shared.clock import Clock, SystemClock
+from shared.context import Context
 from shared.db import Database, UnitOfWork
-from shared.errors import ProblemError
+from shared.errors import RuleError, is_client_error
 from shared.events.contract import EventPayload
 from shared.events.envelope import Envelope, EnvelopeError, from_kafka
 from shared.logs import correlation_id
@@ -34,8 +36,10 @@ from shared.platform_tables import dead_letters
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[UnitOfWork, EventPayload, Envelope], Awaitable[None]]
-BatchHandler = Callable[[UnitOfWork, list[tuple[EventPayload, Envelope]]], Awaitable[None]]
+#: (deps, uow, ctx, payload): one fact
+Handler = Callable[[Any, UnitOfWork, Context, EventPayload], Awaitable[None]]
+#: (deps, uow, [(payload, ctx), ...]): a run of facts of one topic, in order
+BatchHandler = Callable[[Any, UnitOfWork, list[tuple[EventPayload, Context]]], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +96,9 @@ class TableDeadLetterSink:
 
 
 def is_permanent(error: BaseException) -> bool:
-    if isinstance(error, ProblemError):
-        return 400 <= error.status < 500
+    """A defect of the message (a 4xx rule, an invalid payload): dead-letter it at once."""
+    if isinstance(error, RuleError):
+        return is_client_error(error)
     return isinstance(error, (PermanentError, EnvelopeError, ValidationError, LookupError,
                               ValueError, TypeError, KeyError))
 
@@ -107,9 +112,12 @@ def is_infrastructure(error: BaseException) -> bool:
 class EventProcessor:
     def __init__(self, *, db: Database, service: str, handlers: dict[str, Handler],
                  batch_handlers: dict[str, BatchHandler] | None = None,
-                 dead_letters: DeadLetterSink, max_attempts: int = 3,
+                 dead_letters: DeadLetterSink, deps: Callable[[], Any] = lambda: None,
+                 clock: Clock | None = None, max_attempts: int = 3,
                  backoff_seconds: float = 0.2, batched: bool = True) -> None:
         self.db = db
+        self.deps = deps  # the service's dependencies, read at each dispatch (tests may rebuild them)
+        self.clock = clock or SystemClock()
         self.service = service
         self.consumer = service  # the inbox's consumer name = the consumer group
         self.handlers = handlers
@@ -162,7 +170,11 @@ class EventProcessor:
         for d in fresh:
             EVENTS_CONSUMED.labels(self.service, d.raw.topic).inc()
 
+    def _context(self, d: Decoded) -> Context:
+        return Context.event(self.clock, d.envelope.source, d.envelope.correlation_id)
+
     async def _dispatch(self, uow: UnitOfWork, items: list[Decoded]) -> None:
+        deps = self.deps()
         i = 0
         while i < len(items):
             topic = items[i].raw.topic
@@ -173,7 +185,7 @@ class EventProcessor:
                     j += 1
                 token = correlation_id.set(items[i].envelope.correlation_id)
                 try:
-                    await batch_handler(uow, [(d.payload, d.envelope) for d in items[i:j]])
+                    await batch_handler(deps, uow, [(d.payload, self._context(d)) for d in items[i:j]])
                 finally:
                     correlation_id.reset(token)
                 i = j
@@ -183,7 +195,7 @@ class EventProcessor:
                 raise PermanentError(f"{self.service} has no handler for topic {topic!r}")
             token = correlation_id.set(items[i].envelope.correlation_id)
             try:
-                await handler(uow, items[i].payload, items[i].envelope)
+                await handler(deps, uow, self._context(items[i]), items[i].payload)
             finally:
                 correlation_id.reset(token)
             i += 1

@@ -9,8 +9,9 @@ transaction) and a Kafka batch (one transaction for hundreds of events).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -22,6 +23,21 @@ from shared.events.contract import EventPayload
 from shared.events.envelope import new_envelope
 from shared.logs import current_correlation_id
 from shared.platform_tables import outbox
+
+
+#: SQLite refuses statements with more than 999 bound parameters (older builds): IN lists
+#: over more values than this are sent in chunks (`chunked`). PostgreSQL takes arrays.
+SQLITE_IN_CHUNK = 900
+
+
+def as_utc(at: datetime | None) -> datetime | None:
+    """SQLite gives timestamps back without their zone; they were stored in UTC."""
+    return at if at is None or at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
+
+
+def chunked(items: Sequence, size: int = SQLITE_IN_CHUNK) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 class Database:
@@ -132,6 +148,15 @@ class UnitOfWork:
 
     async def execute(self, statement, params=None):
         return await self.session.execute(statement, params)
+
+    async def scalar(self, statement, params=None):
+        return await self.session.scalar(statement, params)
+
+    @contextlib.asynccontextmanager
+    async def savepoint(self):
+        """A nested transaction: what fails inside rolls back alone (the outer one goes on)."""
+        async with self.session.begin_nested():
+            yield
 
     def emit(self, payload: EventPayload, *, correlation_id: str | None = None) -> str:
         """Queue an event for the outbox of this transaction: it is published if and only

@@ -35,7 +35,7 @@ async def run_job(runtime: ServiceRuntime, job: ScheduledJob, stop: asyncio.Even
     """Run a job shortly after start-up (so a restart never delays it by a whole
     interval), then every `interval` seconds. Jobs must be idempotent: several worker
     instances may run the same one."""
-    interval = job.interval_seconds(runtime.settings)
+    interval = job.interval_seconds(runtime.deps)
     if interval <= 0:
         return
     delay = min(5.0, interval)

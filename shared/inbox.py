@@ -7,14 +7,13 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
-from shared.db import UnitOfWork
+from shared.db import UnitOfWork, chunked
 from shared.platform_tables import inbox
 
 
 async def seen_ids(uow: UnitOfWork, consumer: str, event_ids: list[str]) -> set[str]:
     found: set[str] = set()
-    for start in range(0, len(event_ids), 900):  # stay under SQLite's parameter limit
-        chunk = event_ids[start:start + 900]
+    for chunk in chunked(event_ids):
         rows = await uow.execute(sa.select(inbox.c.event_id).where(
             inbox.c.consumer == consumer, inbox.c.event_id.in_(chunk)))
         found.update(r[0] for r in rows)

@@ -6,6 +6,7 @@ not a warning.
 """
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -27,6 +28,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     business_timezone: str = "Asia/Shanghai"
+    business_date: date | None = Field(None, description="pins today's business date (tests, demos, training); "
+                                                         "refused in prod")
 
     # Transport: "inprocess" for the embedded default, "kafka" for the distributed stack.
     transport: Literal["inprocess", "kafka"] = "inprocess"
@@ -66,6 +69,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> "Settings":
+        if self.env == "prod" and self.business_date is not None:
+            raise ValueError("AR_BUSINESS_DATE pins the business date for tests and training: not in prod")
         if self.env != "dev":
             key = self.bootstrap_admin_key
             if key == DEV_ADMIN_KEY or len(key) < 24:

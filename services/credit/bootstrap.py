@@ -10,10 +10,6 @@ from services.credit.handlers import jobs
 from shared.runtime import ScheduledJob, ServiceDefinition
 
 
-def _interval(_settings) -> float:
-    return context.CreditConfig().job_interval_seconds
-
-
 SERVICE = ServiceDefinition(
     name="credit",
     title="Credit API",
@@ -23,8 +19,9 @@ SERVICE = ServiceDefinition(
     migrations=Path(__file__).with_name("migrations"),
     routers=[router],
     handlers=HANDLERS,
-    jobs=[ScheduledJob("credit-rerating-and-reservations", _interval, jobs.run)],
-    configure=context.bind,
+    jobs=[ScheduledJob("credit-rerating-and-reservations", lambda deps: deps.policy.config.job_interval_seconds,
+                       jobs.run)],
+    dependencies=context.bind,
     close=context.close,
     openapi_tags=[
         {"name": "customers", "description": "Credit files, grades and why, exposure, holds, history, visits"},

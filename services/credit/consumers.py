@@ -6,11 +6,10 @@ from services.credit.handlers import ledger
 from shared.consumer import Handler
 from shared.db import UnitOfWork
 from shared.events.contract import EventPayload
-from shared.events.envelope import Envelope
 
 
 def _payload_only(handle) -> Handler:
-    async def on_event(uow: UnitOfWork, event: EventPayload, _env: Envelope) -> None:
+    async def on_event(_deps, uow: UnitOfWork, _ctx, event: EventPayload) -> None:
         await handle(uow, event)
 
     on_event.__name__ = f"on_{handle.__name__}"
@@ -18,7 +17,7 @@ def _payload_only(handle) -> Handler:
 
 
 HANDLERS: dict[str, Handler] = {topic: _payload_only(handle) for topic, handle in {
-    "invoice-issued": ledger.invoice_issued,
+    "invoice-recorded": ledger.invoice_recorded,
     "payment-allocated": ledger.payment_allocated,
     "invoice-settled": ledger.invoice_settled,
     "credit-note-issued": ledger.credit_note_issued,

@@ -37,7 +37,7 @@ class CreditContext:
 def bind(runtime, config: CreditConfig | None = None) -> CreditContext:
     """Build the policy (from the environment unless `config` is given) for a runtime."""
     config = config or CreditConfig()
-    old = runtime.state.get("credit")
+    old = getattr(runtime, "deps", None)
     if old is not None:
         store, states, listener = old.check_store, old.states, old.listener
     elif runtime.db.is_sqlite:
@@ -45,7 +45,7 @@ def bind(runtime, config: CreditConfig | None = None) -> CreditContext:
     else:
         store, states, listener = CheckStore(runtime.db), *_state_cache(runtime, config.state_cache_entries)
     ctx = CreditContext(build_policy(config), runtime.clock, store, states, listener)
-    runtime.state["credit"] = ctx
+    runtime.deps = ctx
     _BOUND[runtime.db] = ctx
     return ctx
 
@@ -62,8 +62,7 @@ def _state_cache(runtime, entries: int) -> tuple[CreditStateCache | None, PgList
     return states, listener
 
 
-async def close(runtime) -> None:
-    ctx = runtime.state.get("credit")
+async def close(ctx: CreditContext) -> None:
     if ctx is not None and ctx.listener is not None:
         await ctx.listener.close()
 

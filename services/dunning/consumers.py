@@ -1,18 +1,7 @@
-"""Thin event entry points: payload in, one handler call."""
+"""The facts dunning acts on, each straight to its handler: only the ledger's and credit's,
+never billing's input."""
 from __future__ import annotations
 
 from services.dunning import handlers
-from shared.db import UnitOfWork
-from shared.events.envelope import Envelope
-from shared.events.ledger import OverdueThresholdV1, PaymentReceivedV1
 
-
-async def on_overdue_threshold(uow: UnitOfWork, event: OverdueThresholdV1, _env: Envelope) -> None:
-    await handlers.record_overdue(uow, event)
-
-
-async def on_payment_received(uow: UnitOfWork, event: PaymentReceivedV1, _env: Envelope) -> None:
-    await handlers.record_payment(uow, event)
-
-
-HANDLERS = {"overdue-threshold": on_overdue_threshold, "payment-received": on_payment_received}
+HANDLERS = {"overdue-threshold": handlers.record_overdue, "payment-recorded": handlers.record_payment}

@@ -1,10 +1,15 @@
-"""Every query dunning makes, in one place."""
+"""Every read and write dunning makes. Rows loaded here are tracked by the unit of work:
+a handler changes their fields and the commit writes them; new rows go through `add`."""
 from __future__ import annotations
 
 from sqlmodel import select
 
-from services.dunning.tables import CollectionCase, OverdueItem
+from services.dunning.tables import CollectionCase, DunningTable, OverdueItem
 from shared.db import UnitOfWork
+
+
+def add(uow: UnitOfWork, row: DunningTable) -> None:
+    uow.session.add(row)
 
 
 async def get_item(uow: UnitOfWork, invoice_number: str, seq: int) -> OverdueItem | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,6 +28,8 @@ class LedgerConfig(BaseSettings):
     # daily interval would delay the sweep by up to a day after every restart.
     sweep_interval_seconds: float = Field(3_600, ge=0, description="0 disables the scheduled sweep")
     sweep_chunk_size: int = Field(20_000, ge=100, le=200_000)
+    gauge_interval_seconds: float = Field(60, ge=0, description="how often the parked-payment gauges are read; "
+                                                                "0 disables")
 
     # Receivable classes (first day overdue of each class) and aging buckets.
     class_in_collection_from: int = 1
@@ -78,8 +80,9 @@ class LedgerConfig(BaseSettings):
                              None, self.late_fee_basis)
 
 
-@lru_cache(maxsize=1)
-def load_config() -> LedgerConfig:
-    config = LedgerConfig()
-    config.class_thresholds, config.buckets, config.late_fee_policy  # validate at start-up
+def load_config(**overrides) -> LedgerConfig:
+    """Read once, at start-up (bootstrap.dependencies); the derived policies are built now so
+    a bad value stops the start, not the first request that needs it."""
+    config = LedgerConfig(**overrides)
+    config.class_thresholds, config.buckets, config.late_fee_policy
     return config

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.events.ledger import Contact
 from shared.money import CurrencyCode, DecimalAmount
 
 Id = Field(min_length=1, max_length=100)
@@ -39,6 +40,7 @@ class InvoiceIn(In):
     product_line: str | None = Field(None, max_length=100)
     customer_type: str | None = Field(None, max_length=100)
     salesperson: str | None = Field(None, max_length=100)
+    bill_to: Contact | None = Field(None, description="who receives this invoice and its reminders")
 
 
 class InstalmentOut(BaseModel):
@@ -116,6 +118,7 @@ class InvoiceOut(BaseModel):
     product_line: str | None
     customer_type: str | None
     salesperson: str | None
+    bill_to: Contact | None = None
     source: str
     instalments: list[InstalmentOut]
     disputes: list[DisputeOut] = []
@@ -368,3 +371,24 @@ class JournalEntryOut(BaseModel):
     source: str
     actor: str
     created_at: datetime
+
+
+class ParkedPaymentOut(BaseModel):
+    payment_reference: str
+    customer_id: str
+    received_date: date
+    amount: DecimalAmount
+    currency: str
+    awaiting: list[str] = Field(description="the invoices it names that are not booked (yet)")
+    status: str = Field(description="parked, applied (its invoices came) or released (booked by a person)")
+    parked_at: datetime
+    age_days: int = Field(description="days since it was parked")
+    resolved_at: datetime | None
+    last_error: str | None = Field(description="why it was not applied when its invoices came, if so")
+
+
+class ParkedPaymentPage(BaseModel):
+    items: list[ParkedPaymentOut]
+    total: int
+    limit: int
+    offset: int

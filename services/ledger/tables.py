@@ -49,6 +49,7 @@ class Invoice(LedgerTable, table=True):
     product_line: str | None = Field(default=None, max_length=100)
     customer_type: str | None = Field(default=None, max_length=100)
     salesperson: str | None = Field(default=None, max_length=100)
+    bill_to: str | None = Field(default=None, sa_type=sa.Text)  # the bill-to contact as JSON
     source: str = Field(max_length=20)  # rest | event | import
     content_hash: str = Field(max_length=64)
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
@@ -261,3 +262,31 @@ class ImportBatch(LedgerTable, table=True):
     result: str = Field(sa_type=sa.Text)  # JSON of the full result (every rejected row with its reason)
     actor: str = Field(max_length=100)
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class ParkedPayment(LedgerTable, table=True):
+    """A payment from billing that names an invoice not booked yet. Billing's topics are
+    separate, so the payment can arrive first: it is kept whole and applied the moment its
+    invoices are booked (or released by a person), never dead-lettered for that."""
+    __tablename__ = "parked_payments"
+    __table_args__ = (sa.Index("ix_parked_payments_status", "status", "parked_at"),)
+    payment_reference: str = Field(primary_key=True, max_length=100)
+    customer_id: str = Field(max_length=100)
+    received_date: date
+    currency: str = Field(max_length=3)
+    amount_minor: int = minor()
+    payload: str = Field(sa_type=sa.Text)  # the payment-received payload, as received
+    content_hash: str = Field(max_length=64)
+    correlation_id: str | None = Field(default=None, max_length=100)
+    actor: str = Field(max_length=100)  # who sent it (event:<producer>), for the journal when it is booked
+    status: str = Field(max_length=20)  # parked | applied | released
+    parked_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    resolved_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    last_error: str | None = Field(default=None, sa_type=sa.Text)  # why its invoices' arrival did not apply it
+
+
+class ParkedPaymentInvoice(LedgerTable, table=True):
+    """Which invoices a parked payment waits for: looked up when invoices are booked."""
+    __tablename__ = "parked_payment_invoices"
+    invoice_number: str = Field(primary_key=True, max_length=100)
+    payment_reference: str = Field(primary_key=True, max_length=100)

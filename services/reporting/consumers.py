@@ -1,18 +1,7 @@
-"""Thin event entry points: payload in, one handler call."""
+"""The facts reporting builds on, each straight to its handler: only the ledger's (never
+billing's input), so a rejected invoice is never counted and a resent one counts once."""
 from __future__ import annotations
 
 from services.reporting import handlers
-from shared.db import UnitOfWork
-from shared.events.envelope import Envelope
-from shared.events.ledger import InvoiceIssuedV1, PaymentReceivedV1
 
-
-async def on_invoice_issued(uow: UnitOfWork, event: InvoiceIssuedV1, _env: Envelope) -> None:
-    await handlers.add_invoice(uow, event)
-
-
-async def on_payment_received(uow: UnitOfWork, event: PaymentReceivedV1, _env: Envelope) -> None:
-    await handlers.add_payment(uow, event)
-
-
-HANDLERS = {"invoice-issued": on_invoice_issued, "payment-received": on_payment_received}
+HANDLERS = {"invoice-recorded": handlers.add_invoice, "payment-recorded": handlers.add_payment}

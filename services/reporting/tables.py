@@ -19,3 +19,11 @@ class DailyActivity(ReportingTable, table=True):
     cash_received_minor: int = 0
     invoices: int = 0
     payments: int = 0
+
+
+class CountedFact(ReportingTable, table=True):
+    """The ledger's facts already counted, by business key (invoice number, payment
+    reference): a redelivered or republished fact is counted once."""
+    __tablename__ = "counted_facts"
+    kind: str = Field(primary_key=True, max_length=20)
+    key: str = Field(primary_key=True, max_length=100)

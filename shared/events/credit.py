@@ -10,6 +10,25 @@ from shared.events.contract import EventPayload
 from shared.money import CurrencyCode, DecimalAmount
 
 
+class CustomerProfileChangedV1(EventPayload):
+    """The customer's master data credit owns, whole (not a diff), published whenever the
+    credit file or the effective grade changes, so dunning and reporting never ask.
+    `revision` grows with every publication of a customer: keep the highest seen."""
+    topic: ClassVar[str] = "customer-profile-changed"
+    customer_id: str = Field(min_length=1, max_length=100)
+    revision: int = Field(ge=1)
+    name: str = Field(max_length=200)
+    region: str | None = Field(None, max_length=100)
+    customer_type: str | None = Field(None, max_length=100)
+    industry: str | None = Field(None, max_length=100)
+    salesperson: str | None = Field(None, max_length=100)
+    grade: str | None = Field(None, max_length=10, description="the effective credit grade; None until rated")
+    currency: CurrencyCode
+    onboarded_on: date | None = None
+    blacklisted: bool = False
+    effective_date: date
+
+
 class CreditGradeChangedV1(EventPayload):
     topic: ClassVar[str] = "credit-grade-changed"
     customer_id: str

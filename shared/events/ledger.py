@@ -1,5 +1,10 @@
 """Facts about receivables: what billing sends us and what the ledger publishes.
 
+Billing's `invoice-issued` and `payment-received` are input: only the ledger reads them.
+What the ledger booked it publishes as its own facts (`invoice-recorded`,
+`payment-recorded`, allocations, settlements, credit notes, write-offs, disputes,
+reversals, refunds); every other service builds on those, never on billing's messages.
+
 Every payload carries its effective date (issue, received, as-of) beside the CloudEvents
 `time` it was produced at: reports are computed as of any date and back-dated events are
 normal."""
@@ -22,9 +27,20 @@ class InstalmentLine(BaseModel):
     amount: DecimalAmount
 
 
+class Contact(BaseModel):
+    """Who receives the customer's paperwork and reminders (the bill-to contact)."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=254)
+    mobile: str | None = Field(None, max_length=40)
+    address: str | None = Field(None, max_length=500)
+    language: Literal["zh-CN", "en"] | None = None
+
+
 class InvoiceIssuedV1(EventPayload):
-    """An invoice on credit terms. Sent by billing, or published by the ledger for invoices
-    entered over its API. Resending the same invoice is harmless."""
+    """An invoice on credit terms, as billing sends it (input: only the ledger reads it).
+    Resending the same invoice is harmless; the ledger publishes what it booked as
+    `invoice-recorded`."""
     topic: ClassVar[str] = "invoice-issued"
     subject_field: ClassVar[str] = "invoice_number"
 
@@ -44,6 +60,42 @@ class InvoiceIssuedV1(EventPayload):
     product_line: str | None = Field(None, max_length=100)
     customer_type: str | None = Field(None, max_length=100)
     salesperson: str | None = Field(None, max_length=100)
+    bill_to: Contact | None = Field(None, description="the customer's contact for this invoice")
+
+
+class RecordedInstalment(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    seq: int = Field(ge=1)
+    due_date: date
+    amount: DecimalAmount
+
+
+class InvoiceRecordedV1(EventPayload):
+    """An invoice as the ledger booked it, whatever its source (billing's event, the API, an
+    import): the due date resolved from the terms, every instalment with its own due date
+    and amount. Published once per invoice number; a resent invoice is not published again."""
+    topic: ClassVar[str] = "invoice-recorded"
+    subject_field: ClassVar[str] = "invoice_number"
+
+    invoice_number: str = Id
+    customer_id: str = Id
+    issue_date: date
+    due_date: date = Field(description="when the whole invoice is due: its last instalment's due date")
+    payment_terms: str | None = Field(None, description="the canonical code the due date came from, e.g. NET30")
+    shipment_date: date | None = None
+    amount: DecimalAmount
+    currency: CurrencyCode
+    instalments: list[RecordedInstalment] = Field(min_length=1, description="each due date and amount; one "
+                                                                           "line for an invoice without a schedule")
+    contract_ref: str | None = None
+    delivery_ref: str | None = None
+    order_ref: str | None = None
+    region: str | None = None
+    product_line: str | None = None
+    customer_type: str | None = None
+    salesperson: str | None = None
+    bill_to: Contact | None = None
+    recorded_via: Literal["billing", "api", "import"] = Field(description="where the ledger got it")
 
 
 class AllocationLine(BaseModel):
@@ -64,6 +116,25 @@ class PaymentReceivedV1(EventPayload):
     currency: CurrencyCode
     method: Literal["bank_transfer", "cheque", "cash", "direct_debit", "card", "other"] = "bank_transfer"
     allocations: list[AllocationLine] | None = None
+
+
+class PaymentRecordedV1(EventPayload):
+    """A payment as the ledger booked it: the cash received, how, and what of it paid
+    invoices at once, stayed on account or recovered written-off debt. What it paid is
+    in `payment-allocated` (also later, when cash on account is applied)."""
+    topic: ClassVar[str] = "payment-recorded"
+    subject_field: ClassVar[str] = "payment_reference"
+
+    payment_reference: str = Id
+    customer_id: str = Id
+    received_date: date
+    amount: DecimalAmount
+    currency: CurrencyCode
+    method: Literal["bank_transfer", "cheque", "cash", "direct_debit", "card", "other"]
+    applied_amount: DecimalAmount
+    unapplied_amount: DecimalAmount
+    recovered_amount: DecimalAmount
+    recorded_via: Literal["billing", "api", "import"]
 
 
 class OverdueThresholdV1(EventPayload):

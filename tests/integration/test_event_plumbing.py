@@ -159,7 +159,7 @@ async def test_bad_messages_go_to_the_dead_letter_topic_and_the_consumer_goes_on
                          expect=3)
     assert len(dead) == 3
     kinds = sorted(dict(m.headers)["dlq_error_type"].decode() for m in dead)
-    assert kinds == ["EnvelopeError", "ValidationError", "ValidationProblem"]
+    assert kinds == ["EnvelopeError", "RuleError", "ValidationError"]
     for m in dead:
         headers = dict(m.headers)
         assert headers["dlq_original_topic"] == b"invoice-issued"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from shared.db import Database, UnitOfWork
-from shared.errors import ValidationProblem
-from shared.events.envelope import Envelope
+from shared.errors import RuleError
+from shared.context import Context
 from shared.events.ledger import InvoiceIssuedV1
 from shared.platform_tables import PLATFORM_TABLES, metadata as platform_metadata
 
@@ -26,19 +26,19 @@ async def create_schema(db: Database) -> None:
         await conn.run_sync(probe_metadata.create_all)
 
 
-async def on_invoice(uow: UnitOfWork, event: InvoiceIssuedV1, _env: Envelope) -> None:
+async def on_invoice(_deps, uow: UnitOfWork, _ctx: Context, event: InvoiceIssuedV1) -> None:
     if event.invoice_number.startswith("REJECT"):
-        raise ValidationProblem.field("invoice_number", "the probe refuses this invoice")
+        raise RuleError("the probe refuses this invoice", "invoice_number")
     if event.invoice_number.startswith("BOOM"):
         raise RuntimeError("the probe's handler crashed")
     await uow.execute(sa.insert(effects).values(invoice_number=event.invoice_number, amount=str(event.amount)))
 
 
-async def on_invoice_batch(uow: UnitOfWork, items) -> None:
+async def on_invoice_batch(deps, uow: UnitOfWork, items: list[tuple[InvoiceIssuedV1, Context]]) -> None:
     rows = []
-    for event, _env in items:
+    for event, ctx in items:
         if event.invoice_number.startswith(("REJECT", "BOOM")):
-            await on_invoice(uow, event, _env)
+            await on_invoice(deps, uow, ctx, event)
         rows.append({"invoice_number": event.invoice_number, "amount": str(event.amount)})
     await uow.execute(sa.insert(effects), rows)
 

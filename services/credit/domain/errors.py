@@ -1,61 +1,45 @@
-"""Typed errors of the credit rules. Each carries the HTTP status and a stable code the
-edge renders as problem+json; the domain itself never imports the web framework."""
+"""The credit rules' errors: `shared.errors.RuleError` with the status and the stable rule
+name each one stands for, so tests and callers can name the case they expect."""
 from __future__ import annotations
 
-
-class CreditDomainError(Exception):
-    status_code: int = 422
-    code: str = "credit_rule_violation"
+from shared.errors import RuleError
 
 
-class InvalidScore(CreditDomainError, ValueError):
+class InvalidScore(RuleError):
     """A scorecard input outside 0..weight, or for an unknown criterion."""
-
-    code = "invalid_score"
-
-
-class ReasonRequired(CreditDomainError, ValueError):
-    """A rejection or an override without a written reason."""
-
-    code = "reason_required"
+    default_rule = "scorecard_range"
 
 
-class ApprovalForbidden(CreditDomainError):
+class ReasonRequired(RuleError):
+    """A rejection, an override or a hold without a written reason."""
+    default_rule = "reason_required"
+
+
+class ApprovalForbidden(RuleError):
     """The actor may not take this step (wrong role, or segregation of duties)."""
-
-    status_code = 403
-    code = "approval_forbidden"
+    status, slug, title, default_rule = 403, "forbidden", "Not allowed", "approval_forbidden"
 
 
 class SelfApprovalForbidden(ApprovalForbidden):
     """The submitter of an application decided on it."""
+    default_rule = "self_approval_forbidden"
 
-    code = "self_approval_forbidden"
 
-
-class InvalidTransition(CreditDomainError):
+class InvalidTransition(RuleError):
     """A decision on an application that is already approved or rejected."""
-
-    status_code = 409
-    code = "invalid_transition"
+    status, slug, title, default_rule = 409, "conflict", "Conflict with the current state", "invalid_transition"
 
 
-class OverrideForbidden(CreditDomainError):
+class OverrideForbidden(RuleError):
     """The actor holds none of the roles allowed to override a review."""
-
-    status_code = 403
-    code = "override_forbidden"
+    status, slug, title, default_rule = 403, "forbidden", "Not allowed", "override_forbidden"
 
 
-class OverrideNotAllowed(CreditDomainError):
+class OverrideNotAllowed(RuleError):
     """Only a `review` decision can be overridden; a reject never can."""
-
-    status_code = 409
-    code = "override_not_allowed"
+    status, slug, title, default_rule = 409, "conflict", "Conflict with the current state", "override_not_allowed"
 
 
-class HoldForbidden(CreditDomainError):
+class HoldForbidden(RuleError):
     """A manual hold placed or lifted by a role not allowed to."""
-
-    status_code = 403
-    code = "hold_forbidden"
+    status, slug, title, default_rule = 403, "forbidden", "Not allowed", "hold_forbidden"

@@ -132,7 +132,7 @@ def _criteria(inputs: GradingInput, card: Scorecard) -> tuple[CriterionResult, .
         if c.source is CriterionSource.COMPUTED:
             sub = computed[c.id]
             if sub.criterion_id != c.id or sub.max_points != c.weight or not 0 <= sub.points <= c.weight:
-                raise InvalidScore(f"{c.id}: sub-score does not fit the scorecard (weight {c.weight})")
+                raise InvalidScore(f"{c.id}: sub-score does not fit the scorecard (weight {c.weight})", field="scores")
             out.append(CriterionResult(c.id, c.label_zh, c.weight, sub.points, c.source, sub.rule, sub.inputs))
         else:
             out.append(CriterionResult(c.id, c.label_zh, c.weight, inputs.entered_scores[c.id], c.source))

@@ -1,29 +1,17 @@
-"""Roles as plain strings, and the actor who holds them.
-
-The HTTP layer authenticates a principal and hands the domain an `Actor`; the domain only
-asks whether the actor holds a role. `department_head` (业务部门负责人) is not a login
-role of the platform: it names who owes a customer visit (002 §2(4)).
+"""The actor the credit rules see: a person (or system) and the roles it holds (role
+names: shared/roles.py). `department_head` (业务部门负责人) is not a login role of the
+platform: it names who owes a customer visit (002 §2(4)).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ADMIN = "admin"
-FINANCE = "finance"
-SALES = "sales"
-SALES_MANAGER = "sales_manager"
-SALES_ADMIN = "sales_admin"
-GENERAL_MANAGER = "general_manager"
-COLLECTOR = "collector"
-LEGAL = "legal"
-AUDITOR = "auditor"
-INTEGRATION = "integration"
-DEPARTMENT_HEAD = "department_head"
+from shared.roles import (  # noqa: F401  (the role names the credit rules use)
+    ADMIN, AUDITOR, COLLECTOR, FINANCE, GENERAL_MANAGER, INTEGRATION, LEGAL, ROLES, SALES, SALES_ADMIN,
+    SALES_MANAGER,
+)
 
-ALL_ROLES: frozenset[str] = frozenset({
-    ADMIN, FINANCE, SALES, SALES_MANAGER, SALES_ADMIN, GENERAL_MANAGER,
-    COLLECTOR, LEGAL, AUDITOR, INTEGRATION,
-})
+DEPARTMENT_HEAD = "department_head"
 
 
 @dataclass(frozen=True, slots=True)

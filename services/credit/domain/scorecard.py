@@ -71,7 +71,7 @@ class Scorecard:
         for c in self.criteria:
             if c.id == criterion_id:
                 return c
-        raise InvalidScore(f"unknown criterion {criterion_id!r}")
+        raise InvalidScore(f"unknown criterion {criterion_id!r}", field="scores")
 
     def weight(self, criterion_id: str) -> int:
         return self.criterion(criterion_id).weight
@@ -85,19 +85,19 @@ class Scorecard:
         expected = {c.id for c in self.entered}
         unknown = set(scores) - expected
         if unknown:
-            raise InvalidScore(f"not entered criteria: {sorted(unknown)}")
+            raise InvalidScore(f"not entered criteria: {sorted(unknown)}", field="scores")
         missing = expected - set(scores)
         if missing:
-            raise InvalidScore(f"missing scores for: {sorted(missing)}")
+            raise InvalidScore(f"missing scores for: {sorted(missing)}", field="scores")
         for cid, points in scores.items():
             check_points(cid, points, self.weight(cid))
 
 
 def check_points(criterion_id: str, points: int, weight: int) -> None:
     if isinstance(points, bool) or not isinstance(points, int):
-        raise InvalidScore(f"{criterion_id}: score must be an integer")
+        raise InvalidScore(f"{criterion_id}: score must be an integer", field="scores")
     if not 0 <= points <= weight:
-        raise InvalidScore(f"{criterion_id}: score {points} outside 0..{weight}")
+        raise InvalidScore(f"{criterion_id}: score {points} outside 0..{weight}", field="scores")
 
 
 DEFAULT_SCORECARD = Scorecard((

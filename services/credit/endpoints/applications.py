@@ -9,7 +9,7 @@ from services.credit.endpoints.deps import Decider, Reader, Submitter, uow
 from services.credit.endpoints.views import application_out
 from services.credit.handlers import applications
 from services.credit.schemas import ApplicationIn, ApplicationOut, DecisionIn
-from shared.errors import problem_responses
+from shared.problems import problem_responses
 
 router = APIRouter(tags=["applications"], responses=problem_responses(401, 403))
 

@@ -7,7 +7,7 @@ from services.credit.endpoints.deps import CHECKERS, Overrider, uow
 from services.credit.endpoints.plain_route import PlainRoute, authorize, json_body, json_body_doc
 from services.credit.handlers import checks
 from services.credit.schemas import CheckIn, CheckOut, OverrideIn
-from shared.errors import problem_responses
+from shared.problems import problem_responses
 
 router = APIRouter(tags=["checks"], responses=problem_responses(401, 403))
 JSON = "application/json"

@@ -10,7 +10,7 @@ from services.credit.schemas import (
     AssessmentIn, AssessmentOut, CustomerIn, CustomerOut, DueVisitOut, HistoryEntryOut, HoldIn, HoldOut,
     RerateRunOut, VisitIn,
 )
-from shared.errors import problem_responses
+from shared.problems import problem_responses
 
 router = APIRouter(tags=["customers"], responses=problem_responses(401, 403))
 

@@ -20,7 +20,7 @@ from services.credit.handlers.ledger import extend
 from services.credit.tables import ApplicationRow, ApplicationStepRow, CreditProfileRow, TemporaryLimitRow
 from shared.auth import Principal
 from shared.db import UnitOfWork
-from shared.errors import NotFound, ValidationProblem
+from shared.errors import NotFound, RuleError
 from shared.events.credit import CreditLimitChangedV1
 from shared.money import Money, MoneyError
 
@@ -44,32 +44,33 @@ class ApplicationInput:
 def _money(value: Decimal, currency: str | None, profile: CreditProfileRow, field: str) -> Money:
     cur = currency or profile.currency
     if cur != profile.currency:
-        raise ValidationProblem.field("currency", f"customer {profile.customer_id} has credit in {profile.currency}, "
-                                      f"not {cur}", "customer_currency")
+        raise RuleError(f"customer {profile.customer_id} has credit in {profile.currency}, "
+                                      f"not {cur}", "currency", "customer_currency")
     try:
         return Money.of(value, cur)
     except MoneyError as exc:
-        raise ValidationProblem.field(field, str(exc), "money") from exc
+        raise RuleError(str(exc), field, "money") from exc
 
 
 def _request(body: ApplicationInput, profile: CreditProfileRow, scale):
     try:
         if body.kind is ApplicationKind.GRADE_LIMIT_TERM:
             if body.grade is not None and body.grade not in scale.names:
-                raise ValidationProblem.field("grade", f"not on the grade scale {list(scale.names)}", "grade_scale")
+                raise RuleError(f"not on the grade scale {list(scale.names)}", "grade", "grade_scale")
             limit = _money(body.limit, body.currency, profile, "limit") if body.limit is not None else None
             return GradeLimitTermChange(body.grade, limit, body.term_days)
         if body.kind is ApplicationKind.TEMPORARY_LIMIT:
             if body.amount is None or body.expires_on is None:
-                raise ValidationProblem.field("amount" if body.amount is None else "expires_on",
-                                              "a temporary limit needs amount and expires_on", "required")
+                raise RuleError("a temporary limit needs amount and expires_on", "amount" if body.amount is None else "expires_on", "required")
             return TemporaryLimitRequest(_money(body.amount, body.currency, profile, "amount"), body.expires_on,
                                          body.valid_from)
         if body.extra_days is None:
-            raise ValidationProblem.field("extra_days", "a term extension needs extra_days", "required")
+            raise RuleError("a term extension needs extra_days", "extra_days", "required")
         return TermExtensionRequest(body.extra_days, tuple(body.invoice_numbers))
+    except RuleError:
+        raise
     except ValueError as exc:
-        raise ValidationProblem.field("kind", str(exc), "application") from exc
+        raise RuleError(str(exc), "kind", "application") from exc
 
 
 def request_json(request) -> dict:

@@ -37,7 +37,7 @@ from services.credit.repository.checks import (
 )
 from shared.auth import Principal
 from shared.db import UnitOfWork
-from shared.errors import Conflict, NotFound, ValidationProblem
+from shared.errors import Conflict, NotFound, RuleError
 from shared.events.credit import OrderCreditReservedV1
 from shared.money import Money, MoneyError, format_amount
 
@@ -106,9 +106,9 @@ async def check(uow: UnitOfWork, principal: Principal, customer_id: str, amount,
     try:
         money = Money.of(amount, currency)
     except MoneyError as exc:
-        raise ValidationProblem.field("amount", str(exc), "money") from exc
+        raise RuleError(str(exc), "amount", "money") from exc
     if not money.is_positive:
-        raise ValidationProblem.field("amount", "a credit check needs a positive amount", "positive")
+        raise RuleError("a credit check needs a positive amount", "amount", "positive")
     request = CheckRequest(customer_id, money, order_ref, reserve)
     digest = request_hash(customer_id, money, order_ref, reserve)
     if ctx.check_store is not None and not reserve:

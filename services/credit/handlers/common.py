@@ -5,17 +5,11 @@ import contextlib
 from datetime import date, datetime
 
 from services.credit import repository
-from services.credit.domain.errors import CreditDomainError, InvalidScore
 from services.credit.domain.roles import Actor
 from shared.auth import Principal
 from shared.db import UnitOfWork
-from shared.errors import ProblemError, ValidationProblem
+from shared.errors import RuleError
 from shared.money import Money, MoneyError
-
-
-class CreditProblem(ProblemError):
-    """A credit rule violation, carrying the rule's own status and code."""
-    slug, title = "credit-rule", "A credit rule forbids this"
 
 
 @contextlib.contextmanager
@@ -23,12 +17,8 @@ def domain_errors(field: str | None = None):
     """Turn the domain's typed errors into problem+json with their status (403, 409, 422)."""
     try:
         yield
-    except InvalidScore as exc:
-        raise ValidationProblem.field(field or "scores", str(exc), "scorecard_range") from exc
-    except CreditDomainError as exc:
-        raise CreditProblem(str(exc), status=exc.status_code, code=exc.code) from exc
     except MoneyError as exc:
-        raise ValidationProblem.field(field or "amount", str(exc), "money") from exc
+        raise RuleError(str(exc), field or "amount", "money") from exc
 
 
 def actor_of(principal: Principal) -> Actor:

@@ -21,7 +21,7 @@ from services.credit.tables import (
 )
 from shared.auth import Principal
 from shared.db import UnitOfWork
-from shared.errors import Conflict, NotFound, ValidationProblem
+from shared.errors import Conflict, NotFound, RuleError
 from shared.money import Money
 
 
@@ -59,7 +59,7 @@ async def put_file(uow: UnitOfWork, customer_id: str, principal: Principal, body
     now, today = ctx.clock.now(), ctx.clock.today()
     kinds = [d.kind for d in body.documents]
     if len(set(kinds)) != len(kinds):
-        raise ValidationProblem.field("documents", "each document kind at most once", "unique_kind")
+        raise RuleError("each document kind at most once", "documents", "unique_kind")
     async with uow:
         row = await repository.get_file(uow, customer_id)
         profile = await repository.get_profile(uow, customer_id)

@@ -21,7 +21,7 @@ from services.credit.handlers.common import domain_errors, history, jsonable, mo
 from services.credit.tables import AssessmentRow, CreditFileRow, CreditProfileRow
 from shared.auth import Principal
 from shared.db import UnitOfWork
-from shared.errors import NotFound, ValidationProblem
+from shared.errors import NotFound, RuleError
 from shared.events.credit import CreditGradeChangedV1
 from shared.money import Money
 
@@ -61,7 +61,7 @@ def reported_flags(raw: list[dict]) -> list[RedFlagReport]:
             cause = OwnFaultCause(f["own_fault_cause"]) if f.get("own_fault_cause") else None
             out.append(RedFlagReport(RedFlag(f["flag"]), cause, f.get("note") or ""))
         except ValueError as exc:
-            raise ValidationProblem.field(f"red_flags[{i}]", str(exc), "red_flag") from exc
+            raise RuleError(str(exc), f"red_flags[{i}]", "red_flag") from exc
     return out
 
 

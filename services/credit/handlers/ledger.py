@@ -13,15 +13,14 @@ from services.credit import repository
 from services.credit.context import of
 from services.credit.domain.exposure import ReleaseMode, Reservation, release_on_invoice
 from services.credit.domain.red_flags import OwnFaultCause, RedFlag
-from services.credit.domain.terms import due_date_from_terms
 from services.credit.handlers import grading, holds
 from services.credit.handlers.common import history, money
 from services.credit.tables import BrokenPromiseRow, ReceivableRow, RedFlagRow, RepaymentRow
 from shared.db import UnitOfWork
-from shared.errors import ValidationProblem
+from shared.errors import RuleError
 from shared.events.dunning import PromiseToPayBrokenV1
 from shared.events.ledger import (
-    CreditNoteIssuedV1, DisputeOpenedV1, DisputeResolvedV1, InvoiceIssuedV1, InvoiceSettledV1,
+    CreditNoteIssuedV1, DisputeOpenedV1, DisputeResolvedV1, InvoiceRecordedV1, InvoiceSettledV1,
     InvoiceWrittenOffV1, OverdueThresholdV1, PaymentAllocatedV1, PaymentReversedV1,
 )
 from shared.money import to_minor
@@ -75,35 +74,24 @@ async def _apply(uow: UnitOfWork, fn) -> None:
 
 # --- invoices ------------------------------------------------------------------------------
 
-async def invoice_issued(uow: UnitOfWork, e: InvoiceIssuedV1) -> None:
+async def invoice_recorded(uow: UnitOfWork, e: InvoiceRecordedV1) -> None:
+    """The invoice as the ledger booked it: its instalments with the ledger's own due dates
+    and amounts (credit never interprets payment terms itself)."""
     async def run():
         if await repository.get_receivable(uow, e.invoice_number) is not None:
-            return  # the same invoice again (another source, a resend): already projected
-        if e.instalments:
-            lines = [(i.due_date, to_minor(i.amount, e.currency)) for i in e.instalments]
-        else:
-            if e.due_date is not None:
-                due = e.due_date
-            elif e.payment_terms:
-                try:
-                    due = due_date_from_terms(e.payment_terms, e.issue_date, e.shipment_date)
-                except ValueError as exc:
-                    raise ValidationProblem.field("payment_terms", str(exc), "payment_terms") from exc
-            else:
-                raise ValidationProblem.field("due_date", "give due_date or payment_terms", "required")
-            lines = [(due, to_minor(e.amount, e.currency))]
-        instalments = [{"seq": n, "due_date": d.isoformat(), "amount_minor": a, "open_minor": a}
-                       for n, (d, a) in enumerate(lines, start=1)]
+            return  # the same invoice again (republished): already projected
+        instalments = [{"seq": i.seq, "due_date": i.due_date.isoformat(), "amount_minor": to_minor(i.amount, e.currency),
+                        "open_minor": to_minor(i.amount, e.currency)} for i in e.instalments]
         amount = to_minor(e.amount, e.currency)
         row = ReceivableRow(invoice_number=e.invoice_number, customer_id=e.customer_id, currency=e.currency,
-                            issue_date=e.issue_date, due_date=min(d for d, _ in lines), amount_minor=amount,
+                            issue_date=e.issue_date, due_date=e.due_date, amount_minor=amount,
                             open_minor=amount, disputed_minor=0, instalments=instalments, order_ref=e.order_ref,
                             highest_threshold=0, extended_days=0, written_off_minor=0, our_fault=False)
         _sync_due(row)
         uow.session.add(row)
         if e.order_ref:
             await _release_reservation(uow, e.order_ref, money(amount, e.currency), e.issue_date)
-        await _rerate(uow, e.customer_id, InvoiceIssuedV1.topic)
+        await _rerate(uow, e.customer_id, InvoiceRecordedV1.topic)
     await _apply(uow, run)
 
 

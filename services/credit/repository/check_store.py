@@ -27,10 +27,10 @@ from services.credit.micro_batch import MicroBatcher
 from services.credit.repository.checks import BATCHED_STATE_QUERY, CheckState, NewCheck, StoredCheck, states_of
 from services.credit.tables import CheckRow
 from shared.db import Database
-from shared.errors import ProblemError
+from shared.errors import RuleError
 
 
-class CheckUnavailable(ProblemError):
+class CheckUnavailable(RuleError):
     status, slug, title = 503, "check-unavailable", "The credit check is temporarily unavailable"
 
 

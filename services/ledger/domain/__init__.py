@@ -1,7 +1,7 @@
 """The ledger's pure business rules (应收账款台账): no database, no I/O, no web framework.
 
 One job per module; every amount is a `shared.money.Money`, every date a business
-`datetime.date`. Rule violations raise `LedgerRuleError` subclasses that carry the
+`datetime.date`. Rule violations raise `RuleError` subclasses that carry the
 offending `field` and the `rule` so the HTTP layer can render a 422 problem+json.
 
 - terms:            payment terms (NET/EOM/SHIP) -> due date

@@ -17,10 +17,10 @@ from datetime import date
 from enum import StrEnum
 
 from shared.money import Money
-from services.ledger.domain.errors import LedgerRuleError
+from shared.errors import RuleError
 
 
-class AgingConfigError(LedgerRuleError):
+class AgingConfigError(RuleError):
     default_rule = "aging.config"
 
 

@@ -31,12 +31,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from shared.money import Money
-from services.ledger.domain.errors import LedgerRuleError
+from shared.errors import RuleError
 
 ItemKey = tuple[str, int]
 
 
-class AllocationError(LedgerRuleError):
+class AllocationError(RuleError):
     default_rule = "allocation"
 
 
@@ -77,6 +77,7 @@ class OpenItem:
 class ExplicitAllocation:
     invoice_number: str
     amount: Money
+    position: int | None = None  # the line's index in the caller's request, for error fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +150,7 @@ def _explicit(book: _Book, payment: Money, lines: Sequence[ExplicitAllocation | 
     total = Money.zero(payment.currency)
     for i, raw in enumerate(lines):
         line = raw if isinstance(raw, ExplicitAllocation) else ExplicitAllocation(*raw)
-        field = f"allocations[{i}]"
+        field = f"allocations[{i if line.position is None else line.position}]"
         items = by_invoice.get(line.invoice_number)
         if not items:
             raise AllocationError(f"invoice {line.invoice_number!r} has no open items for this customer",
@@ -219,3 +220,14 @@ def apply_allocations(open_items: Iterable[OpenItem], result: AllocationResult) 
         new_open = item.open_amount - amount
         out.append(replace(item, open_amount=new_open, disputed_amount=item.disputed_amount.min(new_open)))  # type: ignore[union-attr]
     return tuple(out)
+
+
+def reduce_open(open_minor: int, disputed_minor: int, minor: int, *, disputed_part: bool = False) -> tuple[int, int]:
+    """An item's (open, disputed) minor units after `minor` is taken off it: the
+    undisputed part first (the rule above), or, for a dispute's own credit settling the
+    disputed amount, the disputed part first."""
+    if not 0 < minor <= open_minor:
+        raise AllocationError(f"cannot take {minor} off an item with {open_minor} open", field="amount",
+                              rule="allocation.exceeds_open")
+    left = open_minor - minor
+    return left, (max(0, disputed_minor - minor) if disputed_part else min(disputed_minor, left))

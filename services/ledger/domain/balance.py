@@ -22,11 +22,11 @@ from datetime import date
 
 from shared.money import Money
 from services.ledger.domain.allocation import OpenItem
-from services.ledger.domain.errors import LedgerRuleError
+from shared.errors import RuleError
 from services.ledger.domain.movements import Movement, MovementKind
 
 
-class BalanceError(LedgerRuleError):
+class BalanceError(RuleError):
     default_rule = "balance"
 
 

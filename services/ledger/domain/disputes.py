@@ -25,19 +25,19 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from shared.money import Money
-from services.ledger.domain.errors import LedgerRuleError
+from shared.errors import RuleError
 from services.ledger.domain.instalments import Instalment, ScheduleError, validate_schedule
 
 FACT_FINDING_WORKING_DAYS = 15
 
 
-class DisputeError(LedgerRuleError):
+class DisputeError(RuleError):
     default_rule = "dispute"
 
 
 class IllegalTransition(DisputeError):
     default_rule = "dispute.illegal_transition"
-    status_code = 409
+    status = 409
 
 
 class DisputeCategory(StrEnum):
@@ -186,3 +186,51 @@ def resolve_invalid(dispute: Dispute, on: date) -> tuple[Dispute, DisputeAdjustm
 def withdraw(dispute: Dispute, on: date) -> tuple[Dispute, DisputeAdjustment]:
     resolved = transition(dispute, DisputeStatus.WITHDRAWN, on)
     return resolved, DisputeAdjustment(Money.zero(dispute.amount.currency), dispute.amount)
+
+
+@dataclass(frozen=True, slots=True)
+class DisputedItem:
+    """An instalment as the dispute rules see it (minor units)."""
+    key: tuple[str, int]
+    due_date: date
+    open_minor: int
+    disputed_minor: int
+
+    @property
+    def undisputed_minor(self) -> int:
+        return self.open_minor - self.disputed_minor
+
+
+def _oldest_first(items: Sequence[DisputedItem]) -> list[DisputedItem]:
+    return sorted((it for it in items if it.open_minor > 0), key=lambda it: (it.due_date, it.key[1]))
+
+
+def spread_dispute(items: Sequence[DisputedItem], amount_minor: int) -> list[tuple[tuple[str, int], int]]:
+    """Which instalments a newly disputed amount covers: their undisputed parts, oldest
+    due first (the amount was checked against their total by `open_dispute`)."""
+    left, out = amount_minor, []
+    for it in _oldest_first(items):
+        take = min(left, it.undisputed_minor)
+        if take > 0:
+            out.append((it.key, take))
+            left -= take
+    return out
+
+
+def dispute_credit_plan(items: Sequence[DisputedItem], amount_minor: int) -> list[tuple[tuple[str, int], int, bool]]:
+    """What a dispute's own credit note reduces: (key, minor, from the disputed part). The
+    disputed parts first, oldest due first; if they shrank meanwhile (paid), the rest
+    reduces what is open."""
+    left, plan = amount_minor, []
+    ordered = _oldest_first(items)
+    for it in ordered:
+        take = min(left, it.disputed_minor)
+        if take > 0:
+            plan.append((it.key, take, True))
+            left -= take
+    for it in ordered:
+        take = min(left, it.open_minor - sum(m for k, m, _ in plan if k == it.key))
+        if take > 0:
+            plan.append((it.key, take, False))
+            left -= take
+    return plan

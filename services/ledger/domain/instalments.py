@@ -23,10 +23,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from shared.money import Money, MoneyError, to_decimal
-from services.ledger.domain.errors import LedgerRuleError
+from shared.errors import RuleError
 
 
-class ScheduleError(LedgerRuleError):
+class ScheduleError(RuleError):
     default_rule = "instalments"
 
 

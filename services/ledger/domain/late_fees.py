@@ -27,10 +27,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from shared.money import Money, exponent, to_decimal
-from services.ledger.domain.errors import LedgerRuleError
+from shared.errors import RuleError
 
 
-class LateFeeError(LedgerRuleError):
+class LateFeeError(RuleError):
     default_rule = "late_fee"
 
 

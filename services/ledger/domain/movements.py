@@ -31,11 +31,11 @@ from datetime import date
 from enum import StrEnum
 
 from shared.money import Money
-from services.ledger.domain.errors import LedgerRuleError
+from shared.errors import RuleError
 from services.ledger.domain.instalments import Instalment
 
 
-class MovementError(LedgerRuleError):
+class MovementError(RuleError):
     default_rule = "movement"
 
 

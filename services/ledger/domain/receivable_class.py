@@ -26,7 +26,7 @@ from datetime import date
 from enum import StrEnum
 
 from services.ledger.domain.aging import days_overdue
-from services.ledger.domain.errors import LedgerRuleError
+from shared.errors import RuleError
 
 
 class ReceivableClass(StrEnum):
@@ -50,7 +50,7 @@ _CHINESE = {
 }
 
 
-class ClassConfigError(LedgerRuleError):
+class ClassConfigError(RuleError):
     default_rule = "receivable_class.config"
 
 

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from shared.money import Money, format_amount
-from services.ledger.domain.errors import LedgerRuleError
+from shared.errors import RuleError
 from services.ledger.domain.movements import Movement, MovementKind
 
 
-class StatementError(LedgerRuleError):
+class StatementError(RuleError):
     default_rule = "statement"
 
 

@@ -33,13 +33,13 @@ from collections.abc import Collection, Sequence
 from datetime import date, timedelta
 
 from shared.money import Money
-from services.ledger.domain.errors import LedgerRuleError
+from shared.errors import RuleError
 
 DEFAULT_THRESHOLDS: tuple[int, ...] = (-7, -3, 1, 7, 15, 30, 60, 90, 180)
 _NEVER = -(10**12)  # an ordinal no due date reaches: the ladder is exhausted
 
 
-class SweepConfigError(LedgerRuleError):
+class SweepConfigError(RuleError):
     default_rule = "sweep.config"
 
 

@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from services.ledger.domain.errors import LedgerRuleError
+from shared.errors import RuleError
 
 MAX_TERM_DAYS = 366
 _PATTERN = re.compile(r"^\s*(NET|EOM|SHIP)\s*(?:\+?\s*(\d{1,4})(?:\s*DAYS?)?)?\s*$", re.IGNORECASE)
 
 
-class TermsError(LedgerRuleError):
+class TermsError(RuleError):
     default_rule = "terms"
 
 
@@ -51,10 +51,10 @@ class PaymentTerms:
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", TermsKind(self.kind))
         if isinstance(self.days, bool) or not isinstance(self.days, int):
-            raise TermsError("days must be an integer", field="terms", rule="terms.days")
+            raise TermsError("days must be an integer", field="payment_terms", rule="terms.days")
         if not 0 <= self.days <= MAX_TERM_DAYS:
             raise TermsError(f"days must be between 0 and {MAX_TERM_DAYS}, got {self.days}",
-                             field="terms", rule="terms.days")
+                             field="payment_terms", rule="terms.days")
 
     @property
     def code(self) -> str:
@@ -91,16 +91,16 @@ class PaymentTerms:
 def parse_terms(text: str) -> PaymentTerms:
     """Parse "NET30", "net 30", "EOM+15", "eom 15", "SHIP+30", "ship 30 days"..."""
     if not isinstance(text, str):
-        raise TermsError("terms must be a string such as \"NET30\"", field="terms", rule="terms.format")
+        raise TermsError("terms must be a string such as \"NET30\"", field="payment_terms", rule="terms.format")
     match = _PATTERN.match(text)
     if match is None:
         raise TermsError(f"unrecognised payment terms {text!r}: use NET<n>, EOM+<n> or SHIP+<n>",
-                         field="terms", rule="terms.format")
+                         field="payment_terms", rule="terms.format")
     kind = TermsKind(match.group(1).lower())
     number = match.group(2)
     if number is None and kind is not TermsKind.EOM:
         raise TermsError(f"{kind.value.upper()} terms need a number of days, e.g. {kind.value.upper()}30",
-                         field="terms", rule="terms.format")
+                         field="payment_terms", rule="terms.format")
     return PaymentTerms(kind, int(number or 0))
 
 

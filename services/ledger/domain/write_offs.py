@@ -19,27 +19,26 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
+from shared.errors import RuleError
 from shared.money import Money
-from services.ledger.domain.errors import LedgerRuleError
+from shared.roles import FINANCE, GENERAL_MANAGER
 
-FINANCE = "finance"
-GENERAL_MANAGER = "general_manager"
 REQUESTER_ROLES = frozenset({FINANCE})
 APPROVER_ROLES = frozenset({FINANCE, GENERAL_MANAGER})
 
 
-class WriteOffError(LedgerRuleError):
+class WriteOffError(RuleError):
     default_rule = "write_off"
 
 
 class WriteOffForbidden(WriteOffError):
     default_rule = "write_off.forbidden"
-    status_code = 403
+    status = 403
 
 
 class WriteOffTransitionError(WriteOffError):
     default_rule = "write_off.illegal_transition"
-    status_code = 409
+    status = 409
 
 
 class WriteOffStatus(StrEnum):
@@ -135,7 +134,7 @@ def record_recovery(write_off: WriteOff, amount: Money, on: date) -> WriteOff:
         raise WriteOffError("a recovery is a positive amount in the write-off currency", field="amount",
                             rule="write_off.recovery_amount")
     if write_off.decided_on is not None and on < write_off.decided_on:
-        raise WriteOffError("a recovery cannot precede the write-off", field="date", rule="write_off.date")
+        raise WriteOffError("a recovery cannot precede the write-off", field="received_date", rule="write_off.date")
     if amount > write_off.recoverable:
         raise WriteOffError(f"{amount} exceeds what is left to recover, {write_off.recoverable}", field="amount",
                             rule="write_off.over_recovered")

@@ -1,25 +1,17 @@
 """Disputes and write-offs: the two ways an amount stops being collected."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
-from services.ledger.endpoints.common import (Approver, DisputeRole, Finance, Reader, context,
-                                              runtime)
-from services.ledger.handlers import disputes, views, write_offs
+from services.ledger import views
+from services.ledger.auth import Approver, DisputeRole, Finance, Reader
+from services.ledger.deps import Deps
+from services.ledger.handlers import disputes, write_offs
 from services.ledger.schemas import ApprovalIn, DisputeIn, DisputeOut, ResolutionIn, WriteOffIn, WriteOffOut
-from shared.errors import problem_responses
+from shared.problems import problem_responses
+from shared.runtime import Uow
 
 router = APIRouter(tags=["disputes and write-offs"], responses=problem_responses(401, 403))
-
-
-async def _dispute(request: Request, dispute_id: str) -> DisputeOut:
-    async with runtime(request).uow() as uow:
-        return DisputeOut.model_validate(await views.dispute(uow, dispute_id))
-
-
-async def _write_off(request: Request, write_off_id: str) -> WriteOffOut:
-    async with runtime(request).uow() as uow:
-        return WriteOffOut.model_validate(await views.write_off(uow, write_off_id))
 
 
 @router.post("/invoices/{invoice_number}/disputes", status_code=201, response_model=DisputeOut,
@@ -27,24 +19,22 @@ async def _write_off(request: Request, write_off_id: str) -> WriteOffOut:
              description="The disputed amount is not collected while open (no allocation of cash on account, no "
                          "aging events); fact-finding is due in 15 working days. Publishes `dispute-opened`.",
              responses=problem_responses(404, 409, 422))
-async def open_dispute(invoice_number: str, body: DisputeIn, request: Request,
-                       principal: DisputeRole) -> DisputeOut:
-    dispute_id = await disputes.open_(runtime(request).uow(), invoice_number, context(request, principal),
-                                      **body.model_dump())
-    return await _dispute(request, dispute_id)
+async def open_dispute(invoice_number: str, body: DisputeIn, deps: Deps, uow: Uow, ctx: DisputeRole) -> DisputeOut:
+    dispute_id = await disputes.open_(deps, uow, ctx, invoice_number, **body.model_dump())
+    return DisputeOut.model_validate(await views.dispute(deps, uow, ctx, dispute_id))
 
 
 @router.get("/disputes/{dispute_id}", response_model=DisputeOut, summary="One dispute",
             responses=problem_responses(404))
-async def get_dispute(dispute_id: str, request: Request, _: Reader) -> DisputeOut:
-    return await _dispute(request, dispute_id)
+async def get_dispute(dispute_id: str, deps: Deps, uow: Uow, ctx: Reader) -> DisputeOut:
+    return DisputeOut.model_validate(await views.dispute(deps, uow, ctx, dispute_id))
 
 
 @router.post("/disputes/{dispute_id}/investigation", response_model=DisputeOut,
              summary="Record that fact-finding started", responses=problem_responses(404, 409, 422))
-async def investigate(dispute_id: str, request: Request, principal: DisputeRole) -> DisputeOut:
-    await disputes.investigate(runtime(request).uow(), dispute_id, context(request, principal))
-    return await _dispute(request, dispute_id)
+async def investigate(dispute_id: str, deps: Deps, uow: Uow, ctx: DisputeRole) -> DisputeOut:
+    await disputes.investigate(deps, uow, ctx, dispute_id)
+    return DisputeOut.model_validate(await views.dispute(deps, uow, ctx, dispute_id))
 
 
 @router.post("/disputes/{dispute_id}/resolution", response_model=DisputeOut, summary="Resolve a dispute",
@@ -52,26 +42,25 @@ async def investigate(dispute_id: str, request: Request, principal: DisputeRole)
                          "disputed amount is rescheduled), invalid or withdrawn (collection resumes). Publishes "
                          "`dispute-resolved` (and `credit-note-issued`).",
              responses=problem_responses(404, 409, 422))
-async def resolve(dispute_id: str, body: ResolutionIn, request: Request, principal: DisputeRole) -> DisputeOut:
-    await disputes.resolve(runtime(request).uow(), dispute_id, context(request, principal), **body.model_dump())
-    return await _dispute(request, dispute_id)
+async def resolve(dispute_id: str, body: ResolutionIn, deps: Deps, uow: Uow, ctx: DisputeRole) -> DisputeOut:
+    await disputes.resolve(deps, uow, ctx, dispute_id, **body.model_dump())
+    return DisputeOut.model_validate(await views.dispute(deps, uow, ctx, dispute_id))
 
 
 @router.post("/invoices/{invoice_number}/write-offs", status_code=201, response_model=WriteOffOut,
              summary="Request a write-off (finance)",
              description="Needs a reason; takes effect only when another person approves it.",
              responses=problem_responses(404, 422))
-async def request_write_off(invoice_number: str, body: WriteOffIn, request: Request,
-                            principal: Finance) -> WriteOffOut:
-    write_off_id = await write_offs.request(runtime(request).uow(), invoice_number, context(request, principal),
-                                            amount=body.amount, reason=body.reason)
-    return await _write_off(request, write_off_id)
+async def request_write_off(invoice_number: str, body: WriteOffIn, deps: Deps, uow: Uow,
+                            ctx: Finance) -> WriteOffOut:
+    write_off_id = await write_offs.request(deps, uow, ctx, invoice_number, amount=body.amount, reason=body.reason)
+    return WriteOffOut.model_validate(await views.write_off(deps, uow, ctx, write_off_id))
 
 
 @router.get("/write-offs/{write_off_id}", response_model=WriteOffOut, summary="One write-off",
             responses=problem_responses(404))
-async def get_write_off(write_off_id: str, request: Request, _: Reader) -> WriteOffOut:
-    return await _write_off(request, write_off_id)
+async def get_write_off(write_off_id: str, deps: Deps, uow: Uow, ctx: Reader) -> WriteOffOut:
+    return WriteOffOut.model_validate(await views.write_off(deps, uow, ctx, write_off_id))
 
 
 @router.post("/write-offs/{write_off_id}/approval", response_model=WriteOffOut,
@@ -79,8 +68,7 @@ async def get_write_off(write_off_id: str, request: Request, _: Reader) -> Write
              description="Approval books the write-off and publishes `invoice-written-off`. Recovery continues: "
                          "a payment allocated to the invoice beyond its open amount is recorded as a recovery.",
              responses=problem_responses(404, 409, 422))
-async def decide(write_off_id: str, body: ApprovalIn, request: Request, principal: Approver) -> WriteOffOut:
-    await write_offs.decide(runtime(request).uow(), write_off_id, context(request, principal),
-                            approve=body.decision == "approve", note=body.note or "",
+async def decide(write_off_id: str, body: ApprovalIn, deps: Deps, uow: Uow, ctx: Approver) -> WriteOffOut:
+    await write_offs.decide(deps, uow, ctx, write_off_id, approve=body.decision == "approve", note=body.note or "",
                             effective_date=body.effective_date)
-    return await _write_off(request, write_off_id)
+    return WriteOffOut.model_validate(await views.write_off(deps, uow, ctx, write_off_id))

@@ -6,12 +6,14 @@ from datetime import date
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from services.ledger import views
+from services.ledger.auth import Reader
+from services.ledger.deps import Deps
 from services.ledger.domain.statement import statement_csv
-from services.ledger.endpoints.common import Reader, config, runtime, today
-from services.ledger.handlers import views
 from services.ledger.schemas import BalanceOut, JournalEntryOut, StatementOut
-from shared.errors import problem_responses
 from shared.money import CurrencyCode
+from shared.problems import problem_responses
+from shared.runtime import Uow
 
 router = APIRouter(tags=["customers"], responses=problem_responses(401, 403))
 
@@ -20,12 +22,10 @@ router = APIRouter(tags=["customers"], responses=problem_responses(401, 403))
             summary="What the customer owes as of a date",
             description="Movements effective after `as_of` are excluded. balance = open_amount - unapplied_cash.",
             responses=problem_responses(404, 422))
-async def balance(customer_id: str, request: Request, _: Reader, as_of: date | None = Query(None),
+async def balance(customer_id: str, deps: Deps, uow: Uow, ctx: Reader, as_of: date | None = Query(None),
                   currency: CurrencyCode | None = Query(None, description="needed when the customer has several")
                   ) -> BalanceOut:
-    async with runtime(request).uow() as uow:
-        return BalanceOut.model_validate(await views.balance(uow, customer_id, as_of or today(request),
-                                                             config(request), currency))
+    return BalanceOut.model_validate(await views.balance(deps, uow, ctx, customer_id, as_of, currency))
 
 
 @router.get("/customers/{customer_id}/statement", response_model=StatementOut,
@@ -33,11 +33,11 @@ async def balance(customer_id: str, request: Request, _: Reader, as_of: date | N
             description="Opening balance, every movement, closing balance, aging at the period end and late fees "
                          "computed on demand. CSV with `Accept: text/csv` or `?format=csv`.",
             responses={**problem_responses(404, 422), 200: {"content": {"text/csv": {}}}})
-async def statement(customer_id: str, request: Request, _: Reader, start: date = Query(alias="from"),
-                    end: date = Query(alias="to"), currency: CurrencyCode | None = Query(None),
+async def statement(customer_id: str, request: Request, deps: Deps, uow: Uow, ctx: Reader,
+                    start: date = Query(alias="from"), end: date = Query(alias="to"),
+                    currency: CurrencyCode | None = Query(None),
                     format: str | None = Query(None, pattern="^(json|csv)$")):
-    async with runtime(request).uow() as uow:
-        st, aging, fees = await views.statement(uow, customer_id, start, end, config(request), currency)
+    st, aging, fees = await views.statement(deps, uow, ctx, customer_id, start, end, currency)
     wants_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
     if wants_csv:
         name = f"statement-{customer_id}-{start.isoformat()}-{end.isoformat()}.csv"
@@ -55,7 +55,6 @@ async def statement(customer_id: str, request: Request, _: Reader, start: date =
 
 @router.get("/journal", response_model=list[JournalEntryOut], summary="The append-only journal (audit)",
             responses=problem_responses(422))
-async def journal(request: Request, _: Reader, customer_id: str | None = None,
+async def journal(deps: Deps, uow: Uow, ctx: Reader, customer_id: str | None = None,
                   limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> list[JournalEntryOut]:
-    async with runtime(request).uow() as uow:
-        return [JournalEntryOut.model_validate(e) for e in await views.journal(uow, customer_id, limit, offset)]
+    return [JournalEntryOut.model_validate(e) for e in await views.journal(deps, uow, ctx, customer_id, limit, offset)]

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from services.ledger.domain.allocation import AllocationResult, OpenItem
+from services.ledger.domain.allocation import AllocationResult, OpenItem, reduce_open
+from services.ledger.domain.invoices import invoice_status
 from services.ledger.domain.sweep import next_threshold_date
 from services.ledger.repository import book as repo
 from services.ledger.repository import invoices as invoice_repo
@@ -140,9 +141,7 @@ class Book:
         """Lower an instalment's open amount: its undisputed part first (the allocation
         rule), or its disputed part when a dispute's own credit settles it."""
         item = self.items[key]
-        assert 0 < minor <= item.open, (key, minor, item.open)
-        item.open -= minor
-        item.disputed = max(0, item.disputed - minor) if disputed_part else min(item.disputed, item.open)
+        item.open, item.disputed = reduce_open(item.open, item.disputed, minor, disputed_part=disputed_part)
         effective = max(on, item.effective_from)
         self._row(item, minor, effective, kind, source_type, source_ref, journal_id, now)
         return Applied(item, minor, effective)
@@ -196,8 +195,3 @@ class Book:
         await invoice_repo.set_status(uow, updates)
         return changes
 
-
-def invoice_status(amount: int, open_minor: int, written_off: int) -> str:
-    if open_minor <= 0:
-        return "written_off" if written_off > 0 else "settled"
-    return "open" if open_minor >= amount else "partially_paid"

@@ -7,19 +7,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.ledger.domain.disputes import (Dispute, DisputeCategory, DisputeError, DisputeStatus, Resolution,
-                                             open_dispute, resolve_invalid, resolve_valid, start_investigation,
-                                             withdraw)
+from services.ledger.deps import LedgerDeps
+from services.ledger.domain.disputes import (Dispute, DisputeCategory, DisputedItem, DisputeError, DisputeStatus,
+                                             Resolution, open_dispute, resolve_invalid, resolve_valid,
+                                             spread_dispute, start_investigation, withdraw)
 from services.ledger.domain.sweep import next_threshold_date
 from services.ledger.handlers.book import Book
-from services.ledger.handlers.common import Context, dec, invalid, money, new_id, translated, utcnow
+from services.ledger.handlers.common import dec, money, new_id
 from services.ledger.handlers.credit_notes import record_credit_note
 from services.ledger.handlers.postings import apply_cash_on_account, post, settled_events
 from services.ledger.repository import cases as repo
 from services.ledger.repository import invoices as invoice_repo
 from services.ledger.repository.base import lock_customers
+from shared.context import Context
 from shared.db import UnitOfWork
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, NotFound, RuleError
 from shared.events.ledger import DisputeOpenedV1, DisputeResolvedV1, InstalmentLine
 from shared.money import Money
 
@@ -32,47 +34,42 @@ def dispute_model(row, amount_minor: int | None = None) -> Dispute:
                    row.resolved_date)
 
 
-@translated
-async def open_(uow: UnitOfWork, invoice_number: str, ctx: Context, *, category: str, note: str,
-                amount=None, instalment_seq: int | None = None, opened_date: date | None = None) -> str:
-    cfg = ctx.settings
+async def open_(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, invoice_number: str, *, category: str,
+                note: str, amount=None, instalment_seq: int | None = None, opened_date: date | None = None) -> str:
+    cfg = deps.config
     async with uow:
         invoice = await invoice_repo.get(uow, invoice_number)
         if invoice is None:
             raise NotFound(f"no invoice {invoice_number!r}")
         if await repo.open_dispute_of(uow, invoice_number) is not None:
-            raise Conflict(f"invoice {invoice_number!r} already has an open dispute; resolve it first",
-                           errors=[{"field": "invoice_number", "rule": "dispute.already_open",
-                                    "message": "one open dispute per invoice"}])
+            raise Conflict(f"invoice {invoice_number!r} already has an open dispute; resolve it first: one open "
+                           "dispute per invoice", "invoice_number", "dispute.already_open")
         cur, on = invoice.currency, ctx.on(opened_date)
         if on < invoice.issue_date:
-            raise invalid("opened_date", "a dispute cannot precede the invoice", "dispute.date")
+            raise RuleError("a dispute cannot precede the invoice", "opened_date", "dispute.date")
         await lock_customers(uow, [invoice.customer_id])
         book = Book(invoice.customer_id)
         items = await book.load_invoice(uow, invoice_number)
         if instalment_seq is not None and not any(it.seq == instalment_seq for it in items):
-            raise invalid("instalment_seq", f"invoice {invoice_number!r} has no instalment {instalment_seq}",
-                          "dispute.unknown_instalment")
+            raise RuleError(f"invoice {invoice_number!r} has no instalment {instalment_seq}", "instalment_seq", "dispute.unknown_instalment")
         targets = [it for it in items if it.undisputed > 0 and instalment_seq in (None, it.seq)]
         open_undisputed = Money.from_minor(sum(it.undisputed for it in targets), cur)
         value = money(amount, cur, "amount") if amount is not None else open_undisputed
         if not value.is_positive:
-            raise invalid("amount", "nothing undisputed is open on this invoice", "dispute.nothing_open")
+            raise RuleError("nothing undisputed is open on this invoice", "amount", "dispute.nothing_open")
         d = open_dispute(invoice_number, value, open_undisputed, category, note, on, holidays=cfg.holidays,
                          extra_workdays=cfg.extra_workdays, working_days=cfg.dispute_working_days)
-        left, spread = value.minor, []
-        for it in targets:  # oldest due first
-            take = min(left, it.undisputed)
-            if take:
-                book.set_disputed(it.key, it.disputed + take)
-                spread.append({"seq": it.seq, "amount": format(dec(take, cur), "f")})
-                left -= take
+        spread = []
+        for key, take in spread_dispute([DisputedItem(it.key, it.due_date, it.open, it.disputed) for it in targets],
+                                        value.minor):
+            book.set_disputed(key, book.items[key].disputed + take)
+            spread.append({"seq": key[1], "amount": format(dec(take, cur), "f")})
         dispute_id = new_id("DSP")
         await repo.insert_dispute(uow, {
             "id": dispute_id, "invoice_number": invoice_number, "instalment_seq": instalment_seq,
             "customer_id": invoice.customer_id, "currency": cur, "amount_minor": value.minor,
             "category": d.category.value, "note": d.note, "opened_date": on, "fact_finding_due": d.fact_finding_due,
-            "status": d.status.value, "opened_by": ctx.actor, "created_at": utcnow()})
+            "status": d.status.value, "opened_by": ctx.actor, "created_at": ctx.now})
         await post(uow, ctx, customer_id=invoice.customer_id, kind="dispute_opened", effective_date=on, currency=cur,
                    amount_minor=value.minor, balance_delta_minor=0, reference=dispute_id,
                    invoice_number=invoice_number, lines={"category": d.category.value, "instalments": spread})
@@ -92,8 +89,8 @@ async def _dispute(uow: UnitOfWork, dispute_id: str):
     return row
 
 
-@translated
-async def investigate(uow: UnitOfWork, dispute_id: str, ctx: Context, *, on: date | None = None) -> None:
+async def investigate(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, dispute_id: str, *,
+                      on: date | None = None) -> None:
     async with uow:
         row = await _dispute(uow, dispute_id)
         day = ctx.on(on)
@@ -105,13 +102,12 @@ async def investigate(uow: UnitOfWork, dispute_id: str, ctx: Context, *, on: dat
         await uow.commit()
 
 
-@translated
-async def resolve(uow: UnitOfWork, dispute_id: str, ctx: Context, *, outcome: str, settlement: str | None = None,
-                  amount=None, instalments: list | None = None, resolved_date: date | None = None,
-                  note: str | None = None, our_fault: bool = False) -> None:
+async def resolve(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, dispute_id: str, *, outcome: str,
+                  settlement: str | None = None, amount=None, instalments: list | None = None,
+                  resolved_date: date | None = None, note: str | None = None, our_fault: bool = False) -> None:
     """Resolve as valid (with a settlement), invalid or withdrawn. An open dispute is moved
     through investigation first (the fact-finding step is recorded, never skipped)."""
-    cfg = ctx.settings
+    cfg = deps.config
     async with uow:
         row = await _dispute(uow, dispute_id)
         cur, on = row.currency, ctx.on(resolved_date)
@@ -127,8 +123,8 @@ async def resolve(uow: UnitOfWork, dispute_id: str, ctx: Context, *, outcome: st
                        invoice_number=row.invoice_number)
         if outcome == "valid":
             if settlement is None:
-                raise invalid("settlement", "a valid dispute needs its settlement: credit_note, discount, "
-                              "return_offset or instalments", "dispute.settlement_required")
+                raise RuleError("a valid dispute needs its settlement: credit_note, discount, "
+                              "return_offset or instalments", "settlement", "dispute.settlement_required")
             if not model.amount.is_positive:
                 raise DisputeError("nothing is disputed any more (paid meanwhile): resolve as invalid",
                                    field="outcome", rule="dispute.nothing_disputed")
@@ -143,7 +139,7 @@ async def resolve(uow: UnitOfWork, dispute_id: str, ctx: Context, *, outcome: st
         credit_note = None
         if adjustment.credit.is_positive:
             credit_note = f"CN-{dispute_id}"
-            await record_credit_note(uow, ctx, credit_note_number=credit_note, customer_id=row.customer_id,
+            await record_credit_note(deps, uow, ctx, credit_note_number=credit_note, customer_id=row.customer_id,
                                      amount=adjustment.credit.amount, currency=cur, invoice_number=row.invoice_number,
                                      issue_date=on, reason=f"dispute {dispute_id} resolved: {settlement}",
                                      dispute_id=dispute_id, disputed_part=True)
@@ -156,7 +152,7 @@ async def resolve(uow: UnitOfWork, dispute_id: str, ctx: Context, *, outcome: st
                                "schedule": [{"due_date": i.due_date.isoformat(), "amount": format(i.amount.amount, "f")}
                                             for i in adjustment.schedule]})
         if adjustment.schedule:
-            await _reschedule(uow, ctx, book, items, row, adjustment.schedule, on, entry)
+            await _reschedule(deps, uow, ctx, book, items, row, adjustment.schedule, on, entry)
         for it in items:
             if it.disputed:
                 book.set_disputed(it.key, 0)  # released: collectable again
@@ -178,10 +174,11 @@ async def resolve(uow: UnitOfWork, dispute_id: str, ctx: Context, *, outcome: st
         await uow.commit()
 
 
-async def _reschedule(uow: UnitOfWork, ctx: Context, book: Book, items, row, schedule, on: date, entry: int) -> None:
+async def _reschedule(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, book: Book, items, row, schedule, on: date,
+                      entry: int) -> None:
     """The disputed amount leaves its instalments and becomes new ones (effective from the
     resolution date, so figures as of earlier dates are unchanged)."""
-    now, ladder = utcnow(), ctx.settings.thresholds
+    now, ladder = ctx.now, deps.config.thresholds
     for it in items:
         if it.disputed:
             book.reduce(it.key, it.disputed, on, kind="reschedule", source_type="dispute", source_ref=row.id,

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 
-from shared.errors import ValidationProblem
+from shared.errors import RuleError
 
 
 def file_format(data: bytes, filename: str) -> str:
@@ -47,16 +47,15 @@ def read_rows(data: bytes, filename: str, max_rows: int) -> tuple[str, list[str]
     try:
         header = next(rows)
     except StopIteration:
-        raise ValidationProblem.field("file", "the file is empty", "import.empty") from None
+        raise RuleError("the file is empty", "file", "import.empty") from None
     names = [str(_cell(h) or "").strip() for h in header]
     if not any(names):
-        raise ValidationProblem.field("file", "the first row must be the header", "import.header")
+        raise RuleError("the first row must be the header", "file", "import.header")
 
     def records() -> Iterator[tuple[int, dict]]:
         for number, values in enumerate(rows, start=2):
             if number - 1 > max_rows:
-                raise ValidationProblem.field("file", f"more than {max_rows} rows: split the file",
-                                              "import.too_many_rows")
+                raise RuleError(f"more than {max_rows} rows: split the file", "file", "import.too_many_rows")
             cells = [_cell(v) for v in values]
             if not any(c is not None for c in cells):
                 continue
@@ -69,7 +68,7 @@ def _csv(data: bytes) -> Iterator[list]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationProblem.field("file", "a CSV file must be UTF-8 encoded", "import.encoding") from None
+        raise RuleError("a CSV file must be UTF-8 encoded", "file", "import.encoding") from None
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -84,7 +83,6 @@ def _xlsx(data: bytes) -> Iterator[list]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
-        raise ValidationProblem.field("file", f"not a readable XLSX workbook: {type(exc).__name__}",
-                                      "import.format") from None
+        raise RuleError(f"not a readable XLSX workbook: {type(exc).__name__}", "file", "import.format") from None
     sheet = book.worksheets[0]
     return (list(row) for row in sheet.iter_rows(values_only=True))

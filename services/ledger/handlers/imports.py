@@ -18,17 +18,18 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from services.ledger.domain.errors import LedgerRuleError
+from services.ledger.deps import LedgerDeps
 from services.ledger.handlers import disputes as dispute_handlers
-from services.ledger.handlers.common import Context, new_id, problem_from_rule, utcnow
+from services.ledger.handlers.common import new_id
 from services.ledger.handlers.import_files import read_rows
 from services.ledger.handlers.invoices import REFS, NewInvoice, normalize, record_invoices
 from services.ledger.handlers.payments import normalize_payment, record_payments
 from services.ledger.repository import cash as cash_repo
 from services.ledger.repository import invoices as invoice_repo
 from services.ledger.repository import imports as repo
+from shared.context import Context
 from shared.db import UnitOfWork
-from shared.errors import ProblemError, ValidationProblem
+from shared.errors import RuleError
 from shared.events.ledger import InvoiceIssuedV1, PaymentReceivedV1
 from shared.money import CurrencyCode, Money, MoneyError
 
@@ -95,12 +96,10 @@ def _check_mapping(mapping: ImportMapping, header: list[str]) -> None:
     if not {"due_date", "payment_terms"} & set(cols) and mapping.payment_terms is None:
         missing.append("due_date")
     if missing:
-        raise ValidationProblem.field("mapping.columns", f"map or default these fields: {', '.join(missing)}",
-                                      "import.mapping_incomplete")
+        raise RuleError(f"map or default these fields: {', '.join(missing)}", "mapping.columns", "import.mapping_incomplete")
     absent = sorted(c for c in cols.values() if c not in header)
     if absent:
-        raise ValidationProblem.field("mapping.columns", f"columns not in the file's header: {absent}",
-                                      "import.unknown_column")
+        raise RuleError(f"columns not in the file's header: {absent}", "mapping.columns", "import.unknown_column")
 
 
 def _date(value: Any, fmt: str | None, name: str) -> date | None:
@@ -128,7 +127,7 @@ class _RowError(Exception):
         self.field, self.reason = field, reason
 
 
-def _parse(number: int, cells: dict, mapping: ImportMapping) -> Row:
+def _parse(number: int, cells: dict, mapping: ImportMapping, ctx: Context) -> Row:
     raw = {f: cells.get(col) for f, col in mapping.columns.items()}
     for name in DATES:
         raw[name] = _date(raw.get(name), mapping.date_format, name)
@@ -144,7 +143,7 @@ def _parse(number: int, cells: dict, mapping: ImportMapping) -> Row:
             "shipment_date": raw.get("shipment_date"), "amount": str(raw["amount"]), "currency": currency}
     data.update({k: str(raw[k]) for k in REFS if raw.get(k) is not None})
     payload = InvoiceIssuedV1.model_validate(data)
-    invoice = normalize(payload)
+    invoice = normalize(payload, ctx)
     paid_on = raw.get("paid_date") or raw.get("settled_date")
     paid = raw.get("paid_amount")
     if paid is None and raw.get("settled_date") is not None:
@@ -174,15 +173,13 @@ def _reason(exc: Exception) -> tuple[str, str]:
     if isinstance(exc, ValidationError):
         e = exc.errors()[0]
         return ".".join(str(p) for p in e.get("loc", ())) or "row", e.get("msg", "invalid")
-    if isinstance(exc, LedgerRuleError):
-        exc = problem_from_rule(exc)
-    if isinstance(exc, ProblemError):
+    if isinstance(exc, RuleError):
         first = exc.errors[0] if exc.errors else {}
         return first.get("field") or "row", first.get("message") or exc.detail
     return "row", str(exc)
 
 
-async def validate(uow: UnitOfWork, data: bytes, filename: str, mapping: ImportMapping,
+async def validate(uow: UnitOfWork, ctx: Context, data: bytes, filename: str, mapping: ImportMapping,
                    max_rows: int) -> tuple[ImportResult, list[Row]]:
     fmt, header, records = read_rows(data, filename, max_rows)
     _check_mapping(mapping, header)
@@ -192,7 +189,7 @@ async def validate(uow: UnitOfWork, data: bytes, filename: str, mapping: ImportM
     for number, cells in records:
         result.total_rows += 1
         try:
-            row = _parse(number, cells, mapping)
+            row = _parse(number, cells, mapping, ctx)
             if row.invoice.number in first_seen:
                 raise _RowError("invoice_number", f"duplicate invoice number (first at row {first_seen[row.invoice.number]})")
             first_seen[row.invoice.number] = number
@@ -213,7 +210,7 @@ async def validate(uow: UnitOfWork, data: bytes, filename: str, mapping: ImportM
             if row.payment is not None:
                 p = row.payment
                 paid = paid_hashes.get(p.payment_reference)
-                if paid is not None and paid != normalize_payment(p).hash:
+                if paid is not None and paid != normalize_payment(p, ctx).hash:
                     result.rejected.append({"row": row.number, "field": "payment_reference",
                                             "reason": "payment reference already recorded with different content"})
                     continue
@@ -225,17 +222,17 @@ async def validate(uow: UnitOfWork, data: bytes, filename: str, mapping: ImportM
     return result, kept
 
 
-async def run_import(uow: UnitOfWork, ctx: Context, data: bytes, filename: str, mapping: ImportMapping, *,
-                     valid_rows_only: bool = False, dry_run: bool = False) -> ImportResult:
+async def run_import(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, data: bytes, filename: str,
+                     mapping: ImportMapping, *, valid_rows_only: bool = False, dry_run: bool = False) -> ImportResult:
     ctx = replace(ctx, source="import")
-    result, rows = await validate(uow, data, filename, mapping, ctx.settings.import_max_rows)
+    result, rows = await validate(uow, ctx, data, filename, mapping, deps.config.import_max_rows)
     if dry_run:
         result.status = "dry_run"
     elif result.rejected and not valid_rows_only:
         result.status = "rejected"
     else:
         async with uow:
-            await _apply(uow, ctx, rows, result)
+            await _apply(deps, uow, ctx, rows, result)
             result.status = "partially_imported" if result.rejected else "imported"
             await _record(uow, ctx, result)
             await uow.commit()
@@ -246,20 +243,20 @@ async def run_import(uow: UnitOfWork, ctx: Context, data: bytes, filename: str, 
     return result
 
 
-async def _apply(uow: UnitOfWork, ctx: Context, rows: list[Row], result: ImportResult) -> None:
-    outcomes = await record_invoices(uow, [r.invoice.payload for r in rows], ctx, publish=True)
+async def _apply(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, rows: list[Row], result: ImportResult) -> None:
+    outcomes = await record_invoices(deps, uow, [(r.invoice.payload, ctx) for r in rows])
     result.imported_invoices = sum(o.created for o in outcomes)
     paid = sorted((r for r in rows if r.payment), key=lambda r: (r.payment.received_date, r.number))
-    outcomes = await record_payments(uow, [r.payment for r in paid], ctx, publish=True)
+    outcomes = await record_payments(deps, uow, [(r.payment, ctx) for r in paid])
     result.imported_payments = sum(o.created for o in outcomes)
     for row in rows:
         if row.disputed and (row.payment is None or row.payment.amount < row.invoice.payload.amount):
             try:
-                await dispute_handlers.open_(uow, row.invoice.number, ctx, category="other",
+                await dispute_handlers.open_(deps, uow, ctx, row.invoice.number, category="other",
                                              note=f"imported as disputed (row {row.number})",
                                              opened_date=row.invoice.payload.issue_date)
                 result.opened_disputes += 1
-            except ProblemError as exc:
+            except RuleError as exc:
                 if exc.status != 409:  # already disputed: a re-import
                     raise
 
@@ -271,4 +268,4 @@ async def _record(uow: UnitOfWork, ctx: Context, result: ImportResult) -> None:
         "rejected_rows": len(result.rejected), "imported_invoices": result.imported_invoices,
         "imported_payments": result.imported_payments,
         "result": json.dumps(result.as_dict(), default=str, ensure_ascii=False), "actor": ctx.actor[:100],
-        "created_at": utcnow()})
+        "created_at": ctx.now})

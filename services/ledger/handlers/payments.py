@@ -4,20 +4,23 @@
 Allocation follows the domain rule (`allocation.allocate_payment`): explicit lines
 first, the rest oldest due first, the remainder stays as unapplied cash on the
 customer. An explicit line naming an invoice that was written off pays what is still
-open on it and the rest is a recovery against the write-off (it does not re-open the
-invoice or change the balance: the written-off amount left the receivable for good).
+open on it and the rest is a recovery against the write-off (`payments.split_recoveries`:
+it does not re-open the invoice or change the balance). A payment from billing naming an
+invoice not booked yet is parked (handlers/parked.py), not refused. Every payment booked
+is published as `payment-recorded`, what it paid as `payment-allocated`.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 
+from services.ledger.deps import LedgerDeps
 from services.ledger.domain.allocation import AllocationResult, ExplicitAllocation, allocate_payment
-from services.ledger.domain.errors import LedgerRuleError
+from services.ledger.domain.payments import (CashSource, PaymentState, Recoverable, RecoverySplit, check_reversal,
+                                             refund_sources, split_recoveries)
 from services.ledger.domain.write_offs import record_recovery
 from services.ledger.handlers.book import Book
-from services.ledger.handlers.common import (Context, content_hash, dec, invalid, money, renumber_allocation_field,
-                                             translated, utcnow)
+from services.ledger.handlers.common import RECORDED_VIA, content_hash, dec, money
 from services.ledger.handlers.postings import (allocated_events, apply_cash_on_account, applied_lines,
                                                journal_row, post, result_lines, settled_events)
 from services.ledger.handlers.write_offs import write_off_model
@@ -26,10 +29,13 @@ from services.ledger.repository import cases as cases_repo
 from services.ledger.repository import cash as repo
 from services.ledger.repository import invoices as invoice_repo
 from services.ledger.repository import journal as journal_repo
+from services.ledger.repository import parked as parked_repo
 from services.ledger.repository.base import lock_customers
+from shared.context import Context
 from shared.db import UnitOfWork
-from shared.errors import Conflict, NotFound
-from shared.events.ledger import PaymentReceivedV1, PaymentReversedV1, RefundIssuedV1, WriteOffRecoveredV1
+from shared.errors import Conflict, NotFound, RuleError
+from shared.events.ledger import (PaymentReceivedV1, PaymentRecordedV1, PaymentReversedV1, RefundIssuedV1,
+                                  WriteOffRecoveredV1)
 from shared.money import Money
 
 
@@ -37,11 +43,13 @@ from shared.money import Money
 class PaymentOutcome:
     payment_reference: str
     created: bool
+    parked: bool = False
 
 
 @dataclass(frozen=True)
 class NewPayment:
     payload: PaymentReceivedV1
+    ctx: Context
     amount: Money
     lines: list[tuple[str, Money]]
     hash: str
@@ -50,6 +58,14 @@ class NewPayment:
     def reference(self) -> str:
         return self.payload.payment_reference
 
+    def recorded(self, applied: int, unapplied: int, recovered: int) -> PaymentRecordedV1:
+        p, cur = self.payload, self.payload.currency
+        return PaymentRecordedV1.model_construct(
+            payment_reference=p.payment_reference, customer_id=p.customer_id, received_date=p.received_date,
+            amount=self.amount.amount, currency=cur, method=p.method, applied_amount=dec(applied, cur),
+            unapplied_amount=dec(unapplied, cur), recovered_amount=dec(recovered, cur),
+            recorded_via=RECORDED_VIA.get(self.ctx.source, "api"))
+
 
 def payment_hash(p: PaymentReceivedV1, amount: Money, lines: list[tuple[str, Money]]) -> str:
     return content_hash({"r": p.payment_reference, "c": p.customer_id, "d": p.received_date, "cur": p.currency,
@@ -57,65 +73,93 @@ def payment_hash(p: PaymentReceivedV1, amount: Money, lines: list[tuple[str, Mon
                          "l": [(n, m.minor) for n, m in lines] if p.allocations is not None else None})
 
 
-def normalize_payment(p: PaymentReceivedV1) -> NewPayment:
+def normalize_payment(p: PaymentReceivedV1, ctx: Context) -> NewPayment:
     amount = money(p.amount, p.currency, "amount")
     lines = [(line.invoice_number, money(line.amount, p.currency, f"allocations[{i}].amount"))
              for i, line in enumerate(p.allocations or [])]
-    return NewPayment(p, amount, lines, payment_hash(p, amount, lines))
+    return NewPayment(p, ctx, amount, lines, payment_hash(p, amount, lines))
 
 
-@translated
-async def record_payment(uow: UnitOfWork, p: PaymentReceivedV1, ctx: Context, *, publish: bool) -> PaymentOutcome:
-    return (await record_payments(uow, [p], ctx, publish=publish))[0]
+async def record_payments(deps: LedgerDeps, uow: UnitOfWork, items: list[tuple[PaymentReceivedV1, Context]], *,
+                          park_unknown: bool = False) -> list[PaymentOutcome]:
+    """Record payments in order, each with the context it came in.
 
-
-@translated
-async def record_payments(uow: UnitOfWork, payloads: list[PaymentReceivedV1], ctx: Context, *,
-                          publish: bool) -> list[PaymentOutcome]:
-    """Record payments in order; `publish` emits `payment-received` (REST, imports).
-
-    The same reference with the same content is a no-op, with other content a 409. Plain
-    payments are allocated in memory over the batch's customers and written with bulk
-    statements; a payment that pays beyond an invoice's open amount (a recovery after
-    write-off, or an error to report) takes the one-by-one path in its turn."""
-    normalized = [normalize_payment(p) for p in payloads]
+    The same reference with the same content is a no-op, with other content a 409. With
+    `park_unknown` (billing's events) a payment naming an invoice not booked yet is parked
+    until it is; otherwise that is a 422."""
+    normalized = [normalize_payment(p, ctx) for p, ctx in items]
     async with uow:
         await lock_customers(uow, {n.payload.customer_id for n in normalized})  # before the key lookup
-        stored = await repo.payment_hashes(uow, [n.reference for n in normalized])
+        references = [n.reference for n in normalized]
+        stored = {**await parked_repo.hashes(uow, references), **await repo.payment_hashes(uow, references)}
         fresh: dict[str, NewPayment] = {}
         outcomes = []
         for n in normalized:
             seen = fresh[n.reference].hash if n.reference in fresh else stored.get(n.reference)
             if seen is not None:
                 if seen != n.hash:
-                    raise Conflict(f"payment {n.reference!r} is already recorded with different content",
-                                   errors=[{"field": "payment_reference",
-                                            "rule": "payment.same_reference_other_content",
-                                            "message": "a payment reference is unique"}])
+                    raise Conflict(f"payment {n.reference!r} is already recorded with different content: a payment "
+                                   "reference is unique", "payment_reference", "payment.same_reference_other_content")
                 outcomes.append(PaymentOutcome(n.reference, False))
                 continue
             fresh[n.reference] = n
             outcomes.append(PaymentOutcome(n.reference, True))
-        if fresh:
-            customers = sorted({n.payload.customer_id for n in fresh.values()})
-            batch = await _Batch(ctx, publish).load(uow, customers)
-            for n in fresh.values():
-                if batch.fits(n):
-                    batch.add(n)
-                    continue
-                await batch.write(uow)
-                await _record_one(uow, ctx, n, publish)
-                await batch.load(uow, customers)
-            await batch.write(uow)
+        to_book = list(fresh.values())
+        if park_unknown and to_book:
+            parked = await _park_unknown(uow, to_book)
+            to_book = [n for n in to_book if n.reference not in parked]
+            outcomes = [PaymentOutcome(o.payment_reference, o.created, o.payment_reference in parked)
+                        for o in outcomes]
+        await book_payments(deps, uow, to_book)
         await uow.commit()
     return outcomes
+
+
+async def _park_unknown(uow: UnitOfWork, payments: list[NewPayment]) -> set[str]:
+    """Park the payments whose lines name invoices not booked yet; returns their references."""
+    named = sorted({number for n in payments for number, _ in n.lines})
+    if not named:
+        return set()
+    known = await invoice_repo.existing(uow, named)
+    parked = set()
+    for n in payments:
+        missing = sorted({number for number, _ in n.lines if number not in known})
+        if not missing:
+            continue
+        p = n.payload
+        await parked_repo.park(uow, {
+            "payment_reference": n.reference, "customer_id": p.customer_id, "received_date": p.received_date,
+            "currency": p.currency, "amount_minor": n.amount.minor, "payload": p.model_dump_json(),
+            "content_hash": n.hash, "correlation_id": n.ctx.correlation_id, "actor": n.ctx.actor[:100],
+            "status": "parked", "parked_at": n.ctx.now}, missing)
+        parked.add(n.reference)
+    return parked
+
+
+async def book_payments(deps: LedgerDeps, uow: UnitOfWork, payments: list[NewPayment]) -> None:
+    """Book fresh payments in order (inside the caller's transaction). Plain payments are
+    allocated in memory over the batch's customers and written with bulk statements; a
+    payment that pays beyond an invoice's open amount (a recovery after write-off, or an
+    error to report) takes the one-by-one path in its turn."""
+    if not payments:
+        return
+    customers = sorted({n.payload.customer_id for n in payments})
+    batch = await _Batch(deps).load(uow, customers)
+    for n in payments:
+        if batch.fits(n):
+            batch.add(n)
+            continue
+        await batch.write(uow)
+        await write_one(deps, uow, await plan_one(uow, n))
+        await batch.load(uow, customers)
+    await batch.write(uow)
 
 
 class _Batch:
     """Plain payments of a batch, allocated in memory, written with bulk statements."""
 
-    def __init__(self, ctx: Context, publish: bool) -> None:
-        self.ctx, self.publish = ctx, publish
+    def __init__(self, deps: LedgerDeps) -> None:
+        self.deps = deps
         self.book = Book(None)
         self.payments: list[dict] = []
         self.journal: list[dict] = []
@@ -135,20 +179,19 @@ class _Batch:
         return True
 
     def add(self, n: NewPayment) -> None:
-        p, now = n.payload, utcnow()
-        explicit = [ExplicitAllocation(number, amount) for number, amount in n.lines]
+        p = n.payload
+        explicit = [ExplicitAllocation(number, amount, i) for i, (number, amount) in enumerate(n.lines)]
         result = allocate_payment(n.amount, self.book.open_items(customer=p.customer_id), explicit or None)
-        self.journal.append(journal_row(self.ctx, customer_id=p.customer_id, kind="payment",
+        self.journal.append(journal_row(n.ctx, customer_id=p.customer_id, kind="payment",
                                         effective_date=p.received_date, currency=p.currency,
                                         amount_minor=n.amount.minor, balance_delta_minor=-n.amount.minor,
                                         reference=n.reference, lines=result_lines(result)))
         applied = self.book.apply(result, p.received_date, kind="payment", source_type="payment",
-                                  source_ref=n.reference, journal_id=None, now=now)
-        self.payments.append(_payment_row(self.ctx, n, result.applied.minor, result.unapplied.minor, 0, now))
-        if self.publish:
-            self.events.append(p)
-        self.events += allocated_events(n.reference, p.customer_id, p.received_date, p.currency, applied,
-                                        result.unapplied.minor)
+                                  source_ref=n.reference, journal_id=None, now=n.ctx.now)
+        self.payments.append(_payment_row(n, result.applied.minor, result.unapplied.minor, 0))
+        self.events.append((n.recorded(result.applied.minor, result.unapplied.minor, 0), n.ctx))
+        self.events += [(e, n.ctx) for e in allocated_events(n.reference, p.customer_id, p.received_date, p.currency,
+                                                              applied, result.unapplied.minor)]
 
     async def write(self, uow: UnitOfWork) -> None:
         if not self.payments:
@@ -159,148 +202,115 @@ class _Batch:
         for row in self.book.rows:
             if row["journal_entry_id"] is None and row["kind"] == "payment":
                 row["journal_entry_id"] = by_ref[row["source_ref"]]
-        changes = await self.book.flush(uow, self.ctx.settings.thresholds)
-        for event in [*self.events, *settled_events(changes)]:
+        changes = await self.book.flush(uow, self.deps.config.thresholds)
+        for event, ctx in self.events:
+            uow.emit(event, correlation_id=ctx.correlation_id)
+        for event in settled_events(changes):
             uow.emit(event)
         self.payments, self.journal, self.events = [], [], []
 
 
-def _payment_row(ctx: Context, n: NewPayment, applied: int, unapplied: int, recovered: int, now) -> dict:
+def _payment_row(n: NewPayment, applied: int, unapplied: int, recovered: int) -> dict:
     p = n.payload
     return {"payment_reference": p.payment_reference, "customer_id": p.customer_id,
             "received_date": p.received_date, "currency": p.currency, "amount_minor": n.amount.minor,
             "applied_minor": applied, "unapplied_minor": unapplied, "recovered_minor": recovered,
-            "refunded_minor": 0, "method": p.method, "status": "received", "source": ctx.source,
-            "content_hash": n.hash, "created_at": now}
+            "refunded_minor": 0, "method": p.method, "status": "received", "source": n.ctx.source,
+            "content_hash": n.hash, "created_at": n.ctx.now}
 
 
-async def _record_one(uow: UnitOfWork, ctx: Context, n: NewPayment, publish: bool) -> None:
-    """One payment whose explicit lines go beyond an invoice's open amount: the excess is
-    a recovery against the invoice's approved write-offs, or the request is refused."""
+@dataclass
+class OnePayment:
+    """A payment whose explicit lines go beyond an invoice's open amount, planned (read and
+    decided, nothing written yet): what it allocates and what it recovers."""
+    payment: NewPayment
+    book: Book
+    split: RecoverySplit
+    receivable: Money
+    result: AllocationResult | None
+
+
+async def plan_one(uow: UnitOfWork, n: NewPayment) -> OnePayment:
+    """Read and decide; raises a RuleError (naming the caller's line) before anything is
+    written, so a parked payment that does not fit can be left parked."""
     p = n.payload
     book = await Book(p.customer_id).load_open(uow)
-    explicit, recoveries, positions = await _split_recoveries(uow, book, p, n.lines)
-    receivable = n.amount - sum((m for _, _, m in recoveries), Money.zero(p.currency))
+    lines = [(number, amount.minor) for number, amount in n.lines]
+    named: dict[str, int] = {}
+    for number, minor in lines:
+        named[number] = named.get(number, 0) + minor
+    beyond = [number for number, minor in named.items() if minor > book.open_of(number)]
+    recoverable = {number: await _recoverable(uow, number) for number in beyond}
+    split = split_recoveries(p.customer_id, p.currency, lines, {k: book.open_of(k) for k in named}, recoverable)
+    receivable = n.amount - Money.from_minor(split.recovered_minor, p.currency)
     result = None
     if receivable.is_positive:
-        try:
-            result = allocate_payment(receivable, book.open_items(), explicit or None)
-        except LedgerRuleError as error:
-            raise renumber_allocation_field(error, positions)
+        result = allocate_payment(receivable, book.open_items(), list(split.explicit) or None)
     elif receivable.amount < 0:
-        raise invalid("allocations", "the allocations exceed the payment", "allocation.exceeds_payment")
-    if publish:
-        uow.emit(p)
-    await _book_payment(uow, ctx, book, n, receivable, result, recoveries)
+        raise RuleError("the allocations exceed the payment", "allocations", "allocation.exceeds_payment")
+    for number, write_off_id, minor in split.recoveries:  # the write-off's own rules, before writing
+        record_recovery(write_off_model(await cases_repo.get_write_off(uow, write_off_id)),
+                        Money.from_minor(minor, p.currency), p.received_date)
+    return OnePayment(n, book, split, receivable, result)
 
 
-def _rule(error: LedgerRuleError, rename: dict[str, str]) -> LedgerRuleError:
-    error.field = rename.get(error.field, error.field)
-    return error
+async def _recoverable(uow: UnitOfWork, number: str) -> Recoverable | None:
+    invoice = await invoice_repo.get(uow, number)
+    if invoice is None:
+        return None
+    write_offs = tuple((w.id, w.amount_minor - w.recovered_minor) for w in await cases_repo.write_offs_of(uow, number)
+                       if w.status == "approved" and w.amount_minor > w.recovered_minor)
+    return Recoverable(invoice.customer_id, invoice.currency, write_offs)
 
 
-async def _split_recoveries(uow: UnitOfWork, book: Book, p: PaymentReceivedV1, lines: list[tuple[str, Money]]):
-    """Explicit lines -> (lines for the allocation rule, recoveries, their positions).
-    What a line names beyond the invoice's open amount goes to its approved write-offs."""
-    explicit, recoveries, positions = [], [], []
-    remaining: dict[str, int] = {}
-    for i, (number, amount) in enumerate(lines):
-        if number not in remaining:
-            remaining[number] = book.open_of(number)
-        receivable = min(amount.minor, remaining[number])
-        excess = amount.minor - receivable
-        if excess:
-            invoice = await invoice_repo.get(uow, number)
-            if invoice is None or invoice.customer_id != p.customer_id:
-                raise invalid(f"allocations[{i}].invoice_number", f"no invoice {number!r} for customer "
-                              f"{p.customer_id!r}", "allocation.unknown_invoice")
-            if invoice.currency != p.currency:
-                raise invalid(f"allocations[{i}].amount", f"invoice {number!r} is in {invoice.currency}, the payment "
-                              f"in {p.currency}", "allocation.currency")
-            recoverable = [w for w in await cases_repo.write_offs_of(uow, number)
-                           if w.status == "approved" and w.amount_minor > w.recovered_minor]
-            left = sum(w.amount_minor - w.recovered_minor for w in recoverable) - sum(
-                m.minor for n, _, m in recoveries if n == number)
-            if not recoverable or excess > left:
-                what = "open" if not recoverable else "open or recoverable after write-off"
-                raise invalid(f"allocations[{i}].amount", f"{dec(amount.minor, p.currency)} exceeds what is {what} "
-                              f"on invoice {number!r} ({dec(receivable + max(left, 0), p.currency)})",
-                              "allocation.exceeds_open")
-            for w in recoverable:  # oldest write-off first
-                share = min(excess, w.amount_minor - w.recovered_minor - sum(
-                    m.minor for _, wid, m in recoveries if wid == w.id))
-                if share > 0:
-                    recoveries.append((number, w.id, Money.from_minor(share, p.currency)))
-                    excess -= share
-        remaining[number] -= receivable
-        if receivable:
-            explicit.append(ExplicitAllocation(number, Money.from_minor(receivable, p.currency)))
-            positions.append(i)
-    return explicit, recoveries, positions
-
-
-async def _book_payment(uow: UnitOfWork, ctx: Context, book: Book, n: NewPayment, receivable: Money,
-                        result: AllocationResult | None, recoveries: list) -> None:
-    p, amount, now = n.payload, n.amount, utcnow()
+async def write_one(deps: LedgerDeps, uow: UnitOfWork, plan: OnePayment) -> None:
+    n, book, result = plan.payment, plan.book, plan.result
+    p, ctx, cur = n.payload, n.ctx, n.payload.currency
     applied_minor = result.applied.minor if result else 0
     unapplied_minor = result.unapplied.minor if result else 0
-    await repo.insert_payment(uow, _payment_row(ctx, n, applied_minor, unapplied_minor,
-                                                amount.minor - receivable.minor, now))
+    recovered_minor = plan.split.recovered_minor
+    await repo.insert_payment(uow, _payment_row(n, applied_minor, unapplied_minor, recovered_minor))
     applied = []
-    if receivable.is_positive:
+    if plan.receivable.is_positive:
         entry = await post(uow, ctx, customer_id=p.customer_id, kind="payment", effective_date=p.received_date,
-                           currency=p.currency, amount_minor=receivable.minor,
-                           balance_delta_minor=-receivable.minor, reference=p.payment_reference,
+                           currency=cur, amount_minor=plan.receivable.minor,
+                           balance_delta_minor=-plan.receivable.minor, reference=p.payment_reference,
                            lines=result_lines(result))
         applied = book.apply(result, p.received_date, kind="payment", source_type="payment",
-                             source_ref=p.payment_reference, journal_id=entry, now=now)
-    for number, write_off_id, recovered in recoveries:
-        row = await cases_repo.get_write_off(uow, write_off_id)
-        try:
-            record_recovery(write_off_model(row), recovered, p.received_date)  # the domain's checks
-        except LedgerRuleError as error:
-            raise _rule(error, {"date": "received_date", "amount": "amount"})
+                             source_ref=p.payment_reference, journal_id=entry, now=ctx.now)
+    for number, write_off_id, minor in plan.split.recoveries:
         await post(uow, ctx, customer_id=p.customer_id, kind="write_off_recovery", effective_date=p.received_date,
-                   currency=p.currency, amount_minor=recovered.minor, balance_delta_minor=0,
-                   reference=p.payment_reference, invoice_number=number, lines={"write_off_id": write_off_id})
+                   currency=cur, amount_minor=minor, balance_delta_minor=0, reference=p.payment_reference,
+                   invoice_number=number, lines={"write_off_id": write_off_id})
         await cases_repo.insert_recoveries(uow, [{"write_off_id": write_off_id, "payment_reference": p.payment_reference,
-                                                  "amount_minor": recovered.minor, "effective_date": p.received_date,
-                                                  "created_at": now}])
-        await cases_repo.add_recovered(uow, write_off_id, recovered.minor)
+                                                  "amount_minor": minor, "effective_date": p.received_date,
+                                                  "created_at": ctx.now}])
+        await cases_repo.add_recovered(uow, write_off_id, minor)
         uow.emit(WriteOffRecoveredV1(invoice_number=number, customer_id=p.customer_id,
                                      payment_reference=p.payment_reference, received_date=p.received_date,
-                                     amount=recovered.amount, currency=p.currency))
-    changes = await book.flush(uow, ctx.settings.thresholds)
-    for event in allocated_events(p.payment_reference, p.customer_id, p.received_date, p.currency, applied,
+                                     amount=dec(minor, cur), currency=cur), correlation_id=ctx.correlation_id)
+    changes = await book.flush(uow, deps.config.thresholds)
+    uow.emit(n.recorded(applied_minor, unapplied_minor, recovered_minor), correlation_id=ctx.correlation_id)
+    for event in allocated_events(p.payment_reference, p.customer_id, p.received_date, cur, applied,
                                   unapplied_minor):
-        uow.emit(event)
+        uow.emit(event, correlation_id=ctx.correlation_id)
     for event in settled_events(changes):
-        uow.emit(event)
+        uow.emit(event, correlation_id=ctx.correlation_id)
 
 
-@translated
-async def reverse_payment(uow: UnitOfWork, reference: str, ctx: Context, *, reason: str, bounced: bool,
-                          reversed_date=None) -> dict:
+async def reverse_payment(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, reference: str, *, reason: str,
+                          bounced: bool, reversed_date=None) -> dict:
     """Undo a payment: re-open everything its cash paid (directly or later as cash on
     account), take back its unapplied cash and recoveries; emits payment-reversed."""
     async with uow:
         payment = await repo.get_payment(uow, reference)
         if payment is None:
             raise NotFound(f"no payment {reference!r}")
-        if payment.status == "reversed":
-            raise Conflict(f"payment {reference!r} was already reversed on {payment.reversed_date}",
-                           errors=[{"field": "payment_reference", "rule": "payment.already_reversed",
-                                    "message": "a payment is reversed once"}])
-        if payment.refunded_minor:
-            raise Conflict(f"part of payment {reference!r} was refunded; reverse the refund first",
-                           errors=[{"field": "payment_reference", "rule": "payment.refunded",
-                                    "message": "cash already refunded cannot bounce"}])
         on = ctx.on(reversed_date)
-        if on < payment.received_date:
-            raise invalid("reversed_date", "a payment cannot be reversed before it was received",
-                          "payment.reversal_date")
+        check_reversal(PaymentState(reference, payment.received_date, payment.status, payment.reversed_date,
+                                    payment.refunded_minor), on)
         await lock_customers(uow, [payment.customer_id])
-        now, cur = utcnow(), payment.currency
+        cur = payment.currency
         paid: dict[int, list] = {}
         for row in await book_repo.of_source(uow, "payment", reference):
             entry = paid.setdefault(row.instalment_id, [0, row.effective_date])
@@ -317,12 +327,12 @@ async def reverse_payment(uow: UnitOfWork, reference: str, ctx: Context, *, reas
                                   {"invoice_number": it.invoice_number, "seq": it.seq,
                                    "amount": format(dec(m, cur), "f")} for it, m, _ in reopen]})
         applied = [book.reopen(it.key, m, when, kind="reversal", source_type="payment", source_ref=reference,
-                               journal_id=entry_id, now=now) for it, m, when in reopen]
+                               journal_id=entry_id, now=ctx.now) for it, m, when in reopen]
         for rec in await cases_repo.recoveries_of_payment(uow, reference):
             if rec.amount_minor > 0:
                 await cases_repo.insert_recoveries(uow, [{"write_off_id": rec.write_off_id, "payment_reference": reference,
                                                           "amount_minor": -rec.amount_minor, "effective_date": on,
-                                                          "created_at": now}])
+                                                          "created_at": ctx.now}])
                 await cases_repo.add_recovered(uow, rec.write_off_id, -rec.amount_minor)
                 await post(uow, ctx, customer_id=payment.customer_id, kind="write_off_recovery_reversal",
                            effective_date=on, currency=cur, amount_minor=rec.amount_minor, balance_delta_minor=0,
@@ -330,7 +340,7 @@ async def reverse_payment(uow: UnitOfWork, reference: str, ctx: Context, *, reas
         await repo.update_payment(uow, reference, status="reversed", reversed_date=on, reversal_reason=reason[:500],
                                   unapplied_minor=0)
         await apply_cash_on_account(uow, ctx, book, cur)  # other cash on account pays what re-opened
-        for event in settled_events(await book.flush(uow, ctx.settings.thresholds)):
+        for event in settled_events(await book.flush(uow, deps.config.thresholds)):
             uow.emit(event)
         uow.emit(PaymentReversedV1(payment_reference=reference, customer_id=payment.customer_id, reversed_date=on,
                                    amount=dec(payment.amount_minor, cur), currency=cur, reason=reason,
@@ -339,9 +349,8 @@ async def reverse_payment(uow: UnitOfWork, reference: str, ctx: Context, *, reas
     return {"payment_reference": reference, "reversed_date": on, "reopened": applied_lines(applied)}
 
 
-@translated
-async def record_refund(uow: UnitOfWork, ctx: Context, *, refund_reference: str, customer_id: str, amount,
-                        currency: str, refund_date=None, note: str | None = None) -> dict:
+async def record_refund(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, *, refund_reference: str, customer_id: str,
+                        amount, currency: str, refund_date=None, note: str | None = None) -> dict:
     """Pay back cash or credit on account (oldest source first). Raises the balance."""
     value = money(amount, currency, "amount")
     on = ctx.on(refund_date)
@@ -352,25 +361,20 @@ async def record_refund(uow: UnitOfWork, ctx: Context, *, refund_reference: str,
         stored = await repo.get_refund(uow, refund_reference)
         if stored is not None:
             if stored.content_hash != digest:
-                raise Conflict(f"refund {refund_reference!r} is already recorded with different content")
+                raise Conflict(f"refund {refund_reference!r} is already recorded with different content",
+                               "refund_reference", "refund.same_reference_other_content")
             return {"refund_reference": refund_reference, "created": False}
         await lock_customers(uow, [customer_id])
-        sources = [s for s in await repo.unapplied_sources(uow, customer_id, currency) if s["date"] <= on]
-        available = sum(s["unapplied"] for s in sources)
-        if value.minor > available:
-            raise invalid("amount", f"exceeds the unapplied cash on account on {on} "
-                          f"({dec(available, currency)} {currency})", "refund.exceeds_unapplied")
-        left, used = value.minor, []
-        for src in sources:
-            take = min(left, src["unapplied"])
-            if take:
-                used.append({"type": src["type"], "ref": src["ref"], "amount_minor": take})
-                await repo.add_to_source(uow, src["type"], src["ref"], unapplied=-take, refunded=take)
-                left -= take
+        sources = [CashSource(s["type"], s["ref"], s["date"], s["unapplied"])
+                   for s in await repo.unapplied_sources(uow, customer_id, currency)]
+        used = []
+        for source, take in refund_sources(sources, value.minor, on, currency):
+            used.append({"type": source.type, "ref": source.ref, "amount_minor": take})
+            await repo.add_to_source(uow, source.type, source.ref, unapplied=-take, refunded=take)
         await repo.insert_refund(uow, {"refund_reference": refund_reference, "customer_id": customer_id,
                                        "refund_date": on, "currency": currency, "amount_minor": value.minor,
                                        "sources": json.dumps(used), "note": note, "content_hash": digest,
-                                       "created_at": utcnow()})
+                                       "created_at": ctx.now})
         await post(uow, ctx, customer_id=customer_id, kind="refund", effective_date=on, currency=currency,
                    amount_minor=value.minor, balance_delta_minor=value.minor, reference=refund_reference, lines=used)
         uow.emit(RefundIssuedV1(refund_reference=refund_reference, customer_id=customer_id, refund_date=on,

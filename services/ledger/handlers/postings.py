@@ -10,9 +10,10 @@ from typing import Any
 
 from services.ledger.domain.allocation import AllocationResult, apply_unapplied_cash
 from services.ledger.handlers.book import Applied, Book, InvoiceChange
-from services.ledger.handlers.common import Context, dec, utcnow
+from services.ledger.handlers.common import dec
 from services.ledger.repository import cash as cash_repo
 from services.ledger.repository import journal as journal_repo
+from shared.context import Context
 from shared.db import UnitOfWork
 from shared.events.ledger import AppliedLine, InvoiceSettledV1, PaymentAllocatedV1
 from shared.money import Money
@@ -37,7 +38,7 @@ def journal_row(ctx: Context, *, customer_id: str, kind: str, effective_date: da
     return {"customer_id": customer_id, "kind": kind, "effective_date": effective_date, "currency": currency,
             "amount_minor": amount_minor, "balance_delta_minor": balance_delta_minor, "reference": reference,
             "invoice_number": invoice_number, "lines": lines, "reverses_entry_id": reverses_entry_id,
-            "source": ctx.source, "actor": ctx.actor[:100], "created_at": utcnow()}
+            "source": ctx.source, "actor": ctx.actor[:100], "created_at": ctx.now}
 
 
 async def post(uow: UnitOfWork, ctx: Context, **kw) -> int:
@@ -79,7 +80,7 @@ async def apply_cash_on_account(uow: UnitOfWork, ctx: Context, book: Book, curre
     """Apply the customer's unapplied cash and credit (oldest source first) to the open,
     undisputed items in `book`, oldest due first. Emits payment-allocated for cash."""
     sources = await cash_repo.unapplied_sources(uow, book.customer_id, currency)
-    now = utcnow()
+    now = ctx.now
     for src in sources:
         items = book.open_items(currency)
         if not any(i.undisputed.is_positive for i in items):

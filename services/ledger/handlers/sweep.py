@@ -17,10 +17,11 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from services.ledger.config import LedgerConfig, load_config
+from services.ledger.deps import LedgerDeps
 from services.ledger.domain.sweep import next_threshold_date, sweep_batch
-from services.ledger.handlers.common import dec, utcnow
+from services.ledger.handlers.common import dec
 from services.ledger.repository import sweep as repo
+from shared.context import Context
 from shared.db import UnitOfWork
 from shared.events.ledger import OverdueThresholdV1
 
@@ -36,8 +37,8 @@ class SweepResult:
     seconds: float = 0.0
 
 
-async def run_aging_sweep(uow: UnitOfWork, as_of: date, config: LedgerConfig | None = None) -> SweepResult:
-    cfg = config or load_config()
+async def run_aging_sweep(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, as_of: date) -> SweepResult:
+    cfg = deps.config
     ladder = cfg.thresholds
     result = SweepResult(as_of)
     started = time.perf_counter()
@@ -47,7 +48,7 @@ async def run_aging_sweep(uow: UnitOfWork, as_of: date, config: LedgerConfig | N
             rows = await repo.candidates(uow, as_of, after, cfg.sweep_chunk_size)
             if rows:
                 after = (rows[-1].next_threshold_date, rows[-1].id)
-                await _chunk(uow, rows, as_of, ladder, result)
+                await _chunk(uow, ctx, rows, as_of, ladder, result)
                 await uow.commit()
         result.examined += len(rows)
         if len(rows) < cfg.sweep_chunk_size:
@@ -56,13 +57,14 @@ async def run_aging_sweep(uow: UnitOfWork, as_of: date, config: LedgerConfig | N
     return result
 
 
-async def _chunk(uow: UnitOfWork, rows, as_of: date, ladder: tuple[int, ...], result: SweepResult) -> None:
+async def _chunk(uow: UnitOfWork, ctx: Context, rows, as_of: date, ladder: tuple[int, ...],
+                 result: SweepResult) -> None:
     result.chunks += 1
     live = [r for r in rows if r.open_minor > r.disputed_minor]  # settled / fully disputed are silent
     hits = sweep_batch([r.due_date.toordinal() for r in live], [r.last_threshold_index for r in live], as_of, ladder)
     reached = {live[i].id: (first, last) for i, first, last in hits}
     pairs = [(r_id, ladder[k]) for r_id, (first, last) in reached.items() for k in range(first, last + 1)]
-    inserted = await repo.insert_crossings(uow, pairs, as_of, utcnow())
+    inserted = await repo.insert_crossings(uow, pairs, as_of, ctx.now)
     result.crossings += len(inserted)
     updates = []
     for r in rows:
@@ -94,7 +96,3 @@ async def _chunk(uow: UnitOfWork, rows, as_of: date, ladder: tuple[int, ...], re
                 salesperson=r.salesperson))
             result.events += 1
 
-
-async def scheduled_sweep(runtime) -> SweepResult:
-    """The ScheduledJob: sweep for the business date today."""
-    return await run_aging_sweep(runtime.uow(), runtime.clock.today(), runtime.state.get("config"))

@@ -7,14 +7,16 @@ from datetime import date
 from services.ledger.domain.allocation import ExplicitAllocation, allocate_payment
 from services.ledger.domain.write_offs import (WriteOff, WriteOffStatus, approve_write_off, reject_write_off,
                                                request_write_off)
+from services.ledger.deps import LedgerDeps
 from services.ledger.handlers.book import Book
-from services.ledger.handlers.common import Context, invalid, money, new_id, translated, utcnow
+from services.ledger.handlers.common import money, new_id
 from services.ledger.handlers.postings import post, result_lines
 from services.ledger.repository import cases as repo
 from services.ledger.repository import invoices as invoice_repo
 from services.ledger.repository.base import lock_customers
+from shared.context import Context
 from shared.db import UnitOfWork
-from shared.errors import NotFound
+from shared.errors import NotFound, RuleError
 from shared.events.ledger import InvoiceWrittenOffV1
 from shared.money import Money
 
@@ -33,8 +35,8 @@ async def _invoice(uow: UnitOfWork, number: str):
     return invoice
 
 
-@translated
-async def request(uow: UnitOfWork, invoice_number: str, ctx: Context, *, amount, reason: str) -> str:
+async def request(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, invoice_number: str, *, amount,
+                  reason: str) -> str:
     async with uow:
         invoice = await _invoice(uow, invoice_number)
         cur = invoice.currency
@@ -46,7 +48,7 @@ async def request(uow: UnitOfWork, invoice_number: str, ctx: Context, *, amount,
         await repo.insert_write_off(uow, {
             "id": write_off_id, "invoice_number": invoice_number, "customer_id": invoice.customer_id,
             "currency": cur, "amount_minor": value.minor, "reason": w.reason, "requested_by": ctx.actor,
-            "requested_date": today, "status": w.status.value, "recovered_minor": 0, "created_at": utcnow()})
+            "requested_date": today, "status": w.status.value, "recovered_minor": 0, "created_at": ctx.now})
         await post(uow, ctx, customer_id=invoice.customer_id, kind="write_off_requested", effective_date=today,
                    currency=cur, amount_minor=value.minor, balance_delta_minor=0, reference=write_off_id,
                    invoice_number=invoice_number, lines={"reason": w.reason})
@@ -54,9 +56,8 @@ async def request(uow: UnitOfWork, invoice_number: str, ctx: Context, *, amount,
     return write_off_id
 
 
-@translated
-async def decide(uow: UnitOfWork, write_off_id: str, ctx: Context, *, approve: bool, note: str = "",
-                 effective_date: date | None = None) -> None:
+async def decide(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, write_off_id: str, *, approve: bool,
+                 note: str = "", effective_date: date | None = None) -> None:
     """Approve (books the write-off, emits invoice-written-off) or reject."""
     async with uow:
         row = await repo.get_write_off(uow, write_off_id)
@@ -79,8 +80,7 @@ async def decide(uow: UnitOfWork, write_off_id: str, ctx: Context, *, approve: b
                               open_amount=Money.from_minor(invoice.open_minor, cur), note=note)
         effective = effective_date or today
         if effective < invoice.issue_date:
-            raise invalid("effective_date", "a write-off cannot take effect before the invoice was issued",
-                          "write_off.date")
+            raise RuleError("a write-off cannot take effect before the invoice was issued", "effective_date", "write_off.date")
         book = Book(row.customer_id)
         await book.load_invoice(uow, row.invoice_number)
         result = allocate_payment(w.amount, book.open_items(invoice=row.invoice_number),
@@ -89,9 +89,9 @@ async def decide(uow: UnitOfWork, write_off_id: str, ctx: Context, *, approve: b
                            currency=cur, amount_minor=w.amount.minor, balance_delta_minor=-w.amount.minor,
                            reference=write_off_id, invoice_number=row.invoice_number, lines=result_lines(result))
         book.apply(result, effective, kind="write_off", source_type="write_off", source_ref=write_off_id,
-                   journal_id=entry, now=utcnow())
+                   journal_id=entry, now=ctx.now)
         await invoice_repo.add_amounts(uow, row.invoice_number, written_off=w.amount.minor)
-        await book.flush(uow, ctx.settings.thresholds)
+        await book.flush(uow, deps.config.thresholds)
         await repo.update_write_off(uow, write_off_id, status=w.status.value, decided_by=ctx.actor,
                                     decided_date=today, decision_note=note or None, effective_date=effective)
         uow.emit(InvoiceWrittenOffV1(write_off_id=write_off_id, invoice_number=row.invoice_number,

@@ -1,14 +1,15 @@
 """Table handles and dialect helpers shared by the repository modules."""
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from services.ledger.tables import (Allocation, CreditNote, Dispute, ImportBatch, Instalment, Invoice,
-                                    JournalEntry, Payment, Recovery, Refund, ThresholdCrossing, WriteOff)
-from shared.db import UnitOfWork
+                                    JournalEntry, ParkedPayment, ParkedPaymentInvoice, Payment, Recovery, Refund,
+                                    ThresholdCrossing, WriteOff)
+from shared.db import SQLITE_IN_CHUNK, UnitOfWork, chunked
 
 invoices: sa.Table = Invoice.__table__
 instalments: sa.Table = Instalment.__table__
@@ -22,14 +23,8 @@ recoveries: sa.Table = Recovery.__table__
 journal: sa.Table = JournalEntry.__table__
 crossings: sa.Table = ThresholdCrossing.__table__
 import_batches: sa.Table = ImportBatch.__table__
-
-SQLITE_IN_CHUNK = 900  # stay under SQLite's bound-parameter limit
-
-
-def chunks(items: Sequence, size: int = SQLITE_IN_CHUNK) -> Iterator[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
+parked_payments: sa.Table = ParkedPayment.__table__
+parked_invoices: sa.Table = ParkedPaymentInvoice.__table__
 
 def is_postgres(uow: UnitOfWork) -> bool:
     return not uow.db.is_sqlite
@@ -58,7 +53,7 @@ async def rows_where_in(uow: UnitOfWork, stmt_for, values: Sequence) -> list:
     """Run `stmt_for(chunk)` over chunks of `values` (an IN list) and concatenate."""
     out: list = []
     values = list(values)
-    for chunk in chunks(values, 100_000 if is_postgres(uow) else SQLITE_IN_CHUNK):
+    for chunk in chunked(values, 100_000 if is_postgres(uow) else SQLITE_IN_CHUNK):
         out.extend((await uow.execute(stmt_for(list(chunk)))).all())
     return out
 

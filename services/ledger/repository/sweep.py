@@ -9,8 +9,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from services.ledger.repository.base import one_of, chunks, crossings, instalments, invoices, is_postgres, rows_where_in
-from shared.db import UnitOfWork
+from services.ledger.repository.base import one_of, crossings, instalments, invoices, is_postgres, rows_where_in
+from shared.db import UnitOfWork, chunked
 
 _CROSS_PG = sa.text(
     "INSERT INTO threshold_crossings (instalment_id, threshold_days, as_of, created_at) "
@@ -47,12 +47,12 @@ async def insert_crossings(uow: UnitOfWork, pairs: list[tuple[int, int]], as_of:
         return set()
     inserted: set[tuple[int, int]] = set()
     if is_postgres(uow):
-        for part in chunks(pairs, 50_000):
+        for part in chunked(pairs, 50_000):
             rows = await uow.execute(_CROSS_PG, {"ids": [p[0] for p in part], "ts": [p[1] for p in part],
                                                  "as_of": as_of, "now": now})
             inserted.update((r[0], r[1]) for r in rows)
         return inserted
-    for part in chunks(pairs, 5_000):
+    for part in chunked(pairs, 5_000):
         stmt = (sqlite_insert(crossings).values([{"instalment_id": a, "threshold_days": t, "as_of": as_of,
                                                   "created_at": now} for a, t in part])
                 .on_conflict_do_nothing().returning(crossings.c.instalment_id, crossings.c.threshold_days))
@@ -65,7 +65,7 @@ async def advance(uow: UnitOfWork, updates: list[tuple[int, int, date | None]]) 
     if not updates:
         return
     if is_postgres(uow):
-        for part in chunks(updates, 50_000):
+        for part in chunked(updates, 50_000):
             await uow.execute(_ADVANCE_PG, {"ids": [u[0] for u in part], "ls": [u[1] for u in part],
                                             "ns": [u[2] for u in part]})
         return

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from services.credit import context
 from services.credit.repository.checks import NewCheck
-from shared.events.ledger import AppliedLine, InvoiceIssuedV1, PaymentAllocatedV1
+from shared.events.ledger import AppliedLine, PaymentAllocatedV1
+from tests.support.facts import recorded_invoice
 from tests.support.embedded import embedded_product
 from tests.unit.credit.credit_api import approve_limit, assess, check, customer, keys, ledger
 
@@ -38,7 +39,7 @@ async def stored_checks(client) -> dict[str, str]:
 
 
 def invoice(number, amount, due, issued=date(2026, 5, 1), order_ref=None):
-    return InvoiceIssuedV1(invoice_number=number, customer_id="C1", issue_date=issued, due_date=due, amount=amount,
+    return recorded_invoice(invoice_number=number, customer_id="C1", issue_date=issued, due_date=due, amount=amount,
                            currency="CNY", order_ref=order_ref)
 
 

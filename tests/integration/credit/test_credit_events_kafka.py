@@ -17,7 +17,8 @@ from shared.auth import Principal
 from shared.clock import FixedClock
 from shared.events.dunning import PromiseToPayBrokenV1
 from shared.events.envelope import new_envelope, to_kafka
-from shared.events.ledger import AppliedLine, InvoiceIssuedV1, OverdueThresholdV1, PaymentAllocatedV1
+from tests.support.facts import recorded_invoice
+from shared.events.ledger import AppliedLine, OverdueThresholdV1, PaymentAllocatedV1
 from shared.errors import Conflict
 from shared.kafka_consumer import KafkaDeadLetterSink
 from shared.platform_tables import outbox
@@ -76,9 +77,9 @@ async def test_ledger_events_change_exposure_place_and_lift_holds(runtime, worke
     await new_customer(runtime, cid)
     due = date(2026, 4, 20)
     await send(kafka_bootstrap,
-               InvoiceIssuedV1(invoice_number=f"{cid}-1", customer_id=cid, issue_date=date(2026, 3, 21),
+               recorded_invoice(invoice_number=f"{cid}-1", customer_id=cid, issue_date=date(2026, 3, 21),
                                due_date=due, amount="1000.00", currency="CNY"),
-               InvoiceIssuedV1(invoice_number=f"{cid}-2", customer_id=cid, issue_date=date(2026, 5, 20),
+               recorded_invoice(invoice_number=f"{cid}-2", customer_id=cid, issue_date=date(2026, 5, 20),
                                due_date=date(2026, 6, 19), amount="500.00", currency="CNY"))
 
     async def exposure_is(amount):
@@ -113,7 +114,7 @@ async def test_dunning_and_ledger_events_change_sub_scores(runtime, worker, kafk
     first = await grading.assess(runtime.uow(), cid, ADMIN, scores, {}, None)
     purchases = next(c for c in first.result["criteria"] if c["id"] == "purchases")["points"]
     assert purchases == 0
-    await send(kafka_bootstrap, InvoiceIssuedV1(invoice_number=f"{cid}-1", customer_id=cid,
+    await send(kafka_bootstrap, recorded_invoice(invoice_number=f"{cid}-1", customer_id=cid,
                                                 issue_date=date(2026, 5, 1), due_date=date(2026, 6, 30),
                                                 amount="250000.00", currency="CNY"))
     await send(kafka_bootstrap, PromiseToPayBrokenV1(customer_id=cid, promise_id=f"{cid}-PR", amount="100.00",

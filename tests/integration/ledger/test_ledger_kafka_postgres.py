@@ -15,9 +15,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from services.ledger.bootstrap import SERVICE
 from services.ledger.handlers import invoices, payments
-from services.ledger.handlers.common import Context
 from services.ledger.handlers.sweep import run_aging_sweep
 from shared.clock import FixedClock
+from shared.context import Context
 from shared.events.envelope import new_envelope, to_kafka
 from shared.events.ledger import InvoiceIssuedV1, PaymentReceivedV1
 from shared.events.topics import topic_partitions
@@ -112,6 +112,11 @@ async def test_billing_events_become_balances_and_allocation_events_on_kafka(pos
         echoed = await collect(kafka_bootstrap, "invoice-issued", lambda m: unique.encode() in m.value, expect=3,
                                timeout=3)
         assert {dict(m.headers)["ce_source"] for m in echoed} == {b"/billing"}
+        # what the ledger booked, once per invoice although billing sent one twice
+        recorded = await collect(kafka_bootstrap, "invoice-recorded", lambda m: unique.encode() in m.value,
+                                 expect=3, timeout=3)
+        assert sorted(json.loads(m.value)["invoice_number"] for m in recorded) == [f"{unique}-0", f"{unique}-1"]
+        assert {json.loads(m.value)["due_date"] for m in recorded} == {"2026-05-01"}  # NET30 resolved
         total = await scalar(runtime, "SELECT sum(balance_delta_minor) FROM journal_entries WHERE customer_id = :c",
                              c=customer)
         assert total == 5000  # 350.00 - 300.00
@@ -150,14 +155,14 @@ async def test_a_defective_event_goes_to_the_dead_letter_topic_and_nothing_is_wr
 
 
 async def _seed(runtime, n: int) -> None:
-    ctx = Context("event", "/billing")
+    ctx = Context.event(runtime.clock, "/billing")
     batch = [InvoiceIssuedV1(invoice_number=f"S-{i:05d}", customer_id=f"C{i % 37}", issue_date="2026-01-01",
                              due_date=date(2026, 1, 1).replace(month=1 + i % 6, day=1 + i % 28),
                              amount=f"{10 + i}.00", currency="CNY") for i in range(n)]
-    await invoices.record_invoices(runtime.uow(), batch, ctx, publish=False)
-    await payments.record_payment(runtime.uow(), PaymentReceivedV1(
+    await invoices.record_invoices(runtime.deps, runtime.uow(), [(p, ctx) for p in batch])
+    await payments.record_payments(runtime.deps, runtime.uow(), [(PaymentReceivedV1(
         payment_reference="PAID", customer_id="C0", received_date="2026-01-02", amount="10.00", currency="CNY",
-        allocations=[{"invoice_number": "S-00000", "amount": "10.00"}]), ctx, publish=False)
+        allocations=[{"invoice_number": "S-00000", "amount": "10.00"}]), ctx)])
 
 
 async def test_the_sweep_emits_exactly_once_rerun_or_racing(postgres_url):
@@ -172,10 +177,11 @@ async def test_the_sweep_emits_exactly_once_rerun_or_racing(postgres_url):
         for i in range(1, 600):
             due = date(2026, 1 + i % 6, 1 + i % 28)
             expected += sum(1 for t in SERVICE_LADDER if t <= (as_of - due).days)
-        first, second = await asyncio.gather(run_aging_sweep(runtime.uow(), as_of),
-                                             run_aging_sweep(runtime.uow(), as_of))
+        ctx = runtime.system_context()
+        first, second = await asyncio.gather(run_aging_sweep(runtime.deps, runtime.uow(), ctx, as_of),
+                                             run_aging_sweep(runtime.deps, runtime.uow(), ctx, as_of))
         assert first.events + second.events == expected
-        assert (await run_aging_sweep(runtime.uow(), as_of)).events == 0
+        assert (await run_aging_sweep(runtime.deps, runtime.uow(), ctx, as_of)).events == 0
         emitted = await scalar(runtime, "SELECT count(*) FROM outbox WHERE topic = 'overdue-threshold'")
         distinct = await scalar(runtime, "SELECT count(DISTINCT (payload::json->>'invoice_number') || ':' || "
                                          "(payload::json->>'threshold_days')) FROM outbox "

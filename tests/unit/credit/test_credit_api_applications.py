@@ -3,7 +3,8 @@ manager; wrong role or the submitter → 403; every step audited."""
 from datetime import date
 
 from credit_api import approve_limit, assess, check, customer, keys, ledger, outbox_events
-from shared.events.ledger import AppliedLine, InvoiceIssuedV1, OverdueThresholdV1, PaymentAllocatedV1
+from shared.events.ledger import AppliedLine, OverdueThresholdV1, PaymentAllocatedV1
+from tests.support.facts import recorded_invoice
 from tests.support.embedded import embedded_product
 
 
@@ -54,7 +55,7 @@ async def test_the_submitter_never_decides_and_admin_is_no_substitute(tmp_path):
         app = (await submit(client, k, {"customer_id": "C1", "kind": "grade_limit_term", "limit": "1000"},
                             who="both")).json()
         r = await decide(client, k, app["application_id"], "both")
-        assert r.status_code == 403 and r.json()["code"] == "self_approval_forbidden"
+        assert r.status_code == 403 and r.json()["errors"][0]["rule"] == "self_approval_forbidden"
         r = await client.post(f"/credit/v1/applications/{app['application_id']}/decisions",
                               json={"decision": "approve"})  # the bootstrap admin key
         assert r.status_code == 403
@@ -126,7 +127,7 @@ async def test_an_approved_grade_above_the_cap_is_the_special_approval(tmp_path)
     async with embedded_product(tmp_path, names=["credit"]) as client:
         k = await keys(client)
         await customer(client, "NEW", onboarded_on="2026-05-01")
-        await ledger(client, InvoiceIssuedV1(invoice_number="I1", customer_id="NEW", issue_date=date(2026, 1, 5),
+        await ledger(client, recorded_invoice(invoice_number="I1", customer_id="NEW", issue_date=date(2026, 1, 5),
                                              due_date=date(2026, 2, 4), amount="600000", currency="CNY"),
                      PaymentAllocatedV1(payment_reference="P1", customer_id="NEW", received_date=date(2026, 2, 1),
                                         effective_date=date(2026, 2, 1), currency="CNY", unapplied_amount="0",
@@ -145,7 +146,7 @@ async def test_term_extension_of_an_invoice_moves_its_due_date_and_lifts_the_hol
         k = await keys(client)
         await customer(client, "C1")
         due = date(2026, 4, 20)
-        await ledger(client, InvoiceIssuedV1(invoice_number="I1", customer_id="C1", issue_date=date(2026, 3, 20),
+        await ledger(client, recorded_invoice(invoice_number="I1", customer_id="C1", issue_date=date(2026, 3, 20),
                                              due_date=due, amount="1000", currency="CNY"),
                      OverdueThresholdV1(invoice_number="I1", instalment_seq=1, customer_id="C1", threshold_days=30,
                                         as_of=date(2026, 5, 20), due_date=due, days_overdue=30, open_amount="1000",

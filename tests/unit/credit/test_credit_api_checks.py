@@ -5,14 +5,15 @@ from datetime import date
 import pytest
 
 from credit_api import approve_limit, assess, check, configure, customer, keys, ledger, outbox_events
-from shared.events.ledger import AppliedLine, InvoiceIssuedV1, PaymentAllocatedV1
+from shared.events.ledger import AppliedLine, PaymentAllocatedV1
+from tests.support.facts import recorded_invoice
 from tests.support.embedded import embedded_product
 
 PROBLEM = "application/problem+json"
 
 
 def invoice(number, cid="C1", amount="20000", due=date(2026, 6, 30), order_ref=None, issued=date(2026, 5, 1)):
-    return InvoiceIssuedV1(invoice_number=number, customer_id=cid, issue_date=issued, due_date=due, amount=amount,
+    return recorded_invoice(invoice_number=number, customer_id=cid, issue_date=issued, due_date=due, amount=amount,
                            currency="CNY", order_ref=order_ref)
 
 

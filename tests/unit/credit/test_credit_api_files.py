@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from credit_api import approve_limit, check, customer, keys
 from services.credit.bootstrap import SERVICE
 from services.credit.config import CreditConfig, build_policy
-from services.credit.domain.terms import due_date_from_terms
 from services.credit.tables import CreditTable
 from shared import migrations
 from tests.support.embedded import embedded_product
@@ -103,14 +102,6 @@ def test_config_from_the_environment(monkeypatch):
     monkeypatch.setenv("AR_CREDIT_LIMIT_FACTORS", '{"A": "1.4", "B": "1.2", "C": "1.0", "D": "0.5"}')
     config = CreditConfig()
     assert config.hold_threshold_days == 60 and config.limit_factors["A"] == Decimal("1.4")
-
-
-@pytest.mark.parametrize("terms, expected", [("NET30", date(2026, 2, 14)), ("EOM+15", date(2026, 2, 15)),
-                                             ("SHIP+10", date(2026, 1, 30))])
-def test_due_date_from_payment_terms(terms, expected):
-    assert due_date_from_terms(terms, date(2026, 1, 15), date(2026, 1, 20)) == expected
-    with pytest.raises(ValueError):
-        due_date_from_terms("when sold", date(2026, 1, 15))
 
 
 async def migrated_matches_models(url: str) -> list:

@@ -5,13 +5,14 @@ from datetime import date
 from credit_api import assess, customer, keys, ledger, outbox_events
 from shared.events.dunning import PromiseToPayBrokenV1
 from shared.events.ledger import (
-    AppliedLine, DisputeResolvedV1, InvoiceIssuedV1, InvoiceWrittenOffV1, PaymentAllocatedV1, PaymentReversedV1,
+    AppliedLine, DisputeResolvedV1, InvoiceWrittenOffV1, PaymentAllocatedV1, PaymentReversedV1,
 )
+from tests.support.facts import recorded_invoice
 from tests.support.embedded import embedded_product
 
 
 def invoice(number, amount, issued, due, cid="C1"):
-    return InvoiceIssuedV1(invoice_number=number, customer_id=cid, issue_date=issued, due_date=due, amount=amount,
+    return recorded_invoice(invoice_number=number, customer_id=cid, issue_date=issued, due_date=due, amount=amount,
                            currency="CNY")
 
 

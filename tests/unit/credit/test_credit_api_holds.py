@@ -3,13 +3,14 @@ from datetime import date
 
 from credit_api import check, configure, customer, keys, ledger, outbox_events
 from shared.events.ledger import (
-    AppliedLine, CreditNoteIssuedV1, InvoiceIssuedV1, OverdueThresholdV1, PaymentAllocatedV1,
+    AppliedLine, CreditNoteIssuedV1, OverdueThresholdV1, PaymentAllocatedV1,
 )
+from tests.support.facts import recorded_invoice
 from tests.support.embedded import embedded_product
 
 
 def invoice(number, due, cid="C1", amount="1000"):
-    return InvoiceIssuedV1(invoice_number=number, customer_id=cid, issue_date=date(2026, 3, 1), due_date=due,
+    return recorded_invoice(invoice_number=number, customer_id=cid, issue_date=date(2026, 3, 1), due_date=due,
                            amount=amount, currency="CNY")
 
 

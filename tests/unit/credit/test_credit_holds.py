@@ -100,7 +100,7 @@ def test_manual_hold_by_finance_only():
     assert hold.kind is HoldKind.MANUAL and hold.placed_by == "fin"
     with pytest.raises(HoldForbidden) as err:
         place_manual_hold(SALES, "x", TODAY)
-    assert err.value.status_code == 403
+    assert err.value.status == 403
     with pytest.raises(ReasonRequired):
         place_manual_hold(FIN, " ", TODAY)
 

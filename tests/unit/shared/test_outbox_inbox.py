@@ -71,7 +71,7 @@ async def test_bad_messages_are_dead_lettered_and_the_rest_applied(tmp_path):
     async with db.engine.connect() as c:
         rows = (await c.execute(sa.select(dead_letters).order_by(dead_letters.c.id))).all()
         outcomes = dict((await c.execute(sa.select(inbox.c.event_id, inbox.c.outcome))).all())
-    assert [r.error_type for r in rows] == ["EnvelopeError", "ValidationProblem", "RuntimeError"]
+    assert [r.error_type for r in rows] == ["EnvelopeError", "RuleError", "RuntimeError"]
     assert rows[0].offset == 42 and b"not json" in rows[0].value
     assert "dead_lettered" in outcomes.values()
     # A redelivered dead-lettered event is not dead-lettered twice.

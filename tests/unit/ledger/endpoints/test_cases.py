@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ledger_api import V1, assert_problem, balance, counts, invoice, keys, outbox, pay
+from tests.support.ledger import V1, assert_problem, balance, counts, invoice, keys, outbox, pay
 from tests.support.embedded import embedded_product
 
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from services.ledger.domain.errors import LedgerRuleError
+from shared.errors import RuleError
 from services.ledger.domain.terms import (
     PaymentTerms, TermsError, TermsKind, due_date_for, end_of_month, parse_terms, validate_due_date,
 )
@@ -25,8 +25,8 @@ def test_parse_refuses_unknown_terms_naming_the_rule(text):
     with pytest.raises(TermsError) as err:
         parse_terms(text)
     assert err.value.rule == "terms.format"
-    assert err.value.field == "terms"
-    assert isinstance(err.value, ValueError) and isinstance(err.value, LedgerRuleError)
+    assert err.value.field == "payment_terms"
+    assert isinstance(err.value, ValueError) and isinstance(err.value, RuleError)
 
 
 def test_parse_refuses_non_strings_and_absurd_days():

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from ledger_api import V1, assert_problem, counts, dead_letters, deliver, invoice, outbox
+from tests.support.ledger import V1, assert_problem, counts, dead_letters, deliver, invoice, keys, outbox
 from shared.events.ledger import InvoiceIssuedV1
 from tests.support.embedded import embedded_product
 
@@ -28,21 +28,24 @@ async def test_an_invoice_is_recorded_once_and_a_different_body_is_a_conflict(tm
         assert_problem(other, 409, "invoice_number", "invoice.same_number_other_content")
         assert await counts(client) == before
         assert (await client.get(f"{V1}/invoices/INV-1")).json() == body
-        assert [e["invoice_number"] for e in await outbox(client, "invoice-issued")] == ["INV-1"]
-        await client.host.settle()  # the ledger's own event comes back from the bus: a no-op
+        assert [e["invoice_number"] for e in await outbox(client, "invoice-recorded")] == ["INV-1"]
+        assert await outbox(client, "invoice-issued") == []  # billing's topic: the ledger never writes it
+        await client.host.settle()
         assert await counts(client) == before and not await dead_letters(client)
 
 
-@pytest.mark.parametrize("terms, extra, due", [
-    ("NET30", {}, "2026-05-01"), ("EOM+15", {}, "2026-05-15"), ("eom", {}, "2026-04-30"),
-    ("SHIP+30", {"shipment_date": "2026-03-25"}, "2026-04-24")])
-async def test_payment_terms_give_the_due_date(tmp_path, terms, extra, due):
+@pytest.mark.parametrize("terms, extra, due, code", [
+    ("NET30", {}, "2026-05-01", "NET30"), ("EOM+15", {}, "2026-05-15", "EOM+15"), ("eom", {}, "2026-04-30", "EOM+0"),
+    ("NET 30 days", {}, "2026-05-01", "NET30"), ("SHIP+30", {"shipment_date": "2026-03-25"}, "2026-04-24", "SHIP+30")])
+async def test_payment_terms_give_the_due_date(tmp_path, terms, extra, due, code):
     async with embedded_product(tmp_path, names=["ledger"]) as client:
         r = await client.post(f"{V1}/invoices", json={**BASE, "payment_terms": terms, **extra})
         assert r.status_code == 201, r.text
         assert r.json()["due_date"] == due
-        published = (await outbox(client, "invoice-issued"))[0]
-        assert published["due_date"] == due  # integrators get the computed date
+        published = (await outbox(client, "invoice-recorded"))[0]
+        assert published["due_date"] == due  # the other services get the computed date
+        assert published["instalments"] == [{"seq": 1, "due_date": due, "amount": "1200.00"}]
+        assert published["payment_terms"] == code
 
 
 async def test_each_instalment_has_its_own_due_date_and_ages_on_its_own(tmp_path):
@@ -105,6 +108,8 @@ async def test_a_defective_invoice_event_is_dead_lettered_and_the_good_ones_appl
         found = {n: (await client.get(f"{V1}/invoices/{n}")).status_code for n in ("EV-1", "EV-2", "EV-3", "EV-4")}
         assert found == {"EV-1": 200, "EV-2": 404, "EV-3": 404, "EV-4": 200}
         assert await outbox(client, "invoice-issued") == []  # billing's events are not re-published
+        recorded = await outbox(client, "invoice-recorded")  # what was booked, once each
+        assert [(e["invoice_number"], e["recorded_via"]) for e in recorded] == [("EV-1", "billing"), ("EV-4", "billing")]
         # the same invoice from billing again is harmless; other content is dead-lettered
         await deliver(client, good, good.model_copy(update={"amount": good.amount * 2}))
         assert len(await dead_letters(client)) == 3
@@ -124,7 +129,6 @@ async def test_list_is_filtered_and_paginated(tmp_path):
 
 
 async def test_roles_writes_need_finance_or_integration(tmp_path):
-    from ledger_api import keys
     async with embedded_product(tmp_path, names=["ledger"]) as client:
         k = await keys(client, "sales", "integration", "auditor")
         assert_problem(await client.post(f"{V1}/invoices", json=BASE, headers=k["sales"]), 403)

@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from ledger_api import db, invoice
+from tests.support.ledger import db, invoice
 from services.ledger.config import LedgerConfig
 from services.ledger.tables import LedgerTable
 from tests.support.embedded import embedded_product

@@ -2,7 +2,7 @@
 applied to the next invoice), idempotency, reversal, refunds and every bad input."""
 import pytest
 
-from ledger_api import V1, assert_problem, balance, counts, dead_letters, deliver, invoice, outbox, pay
+from tests.support.ledger import V1, assert_problem, balance, counts, dead_letters, deliver, invoice, outbox, pay
 from shared.events.ledger import PaymentReceivedV1
 from tests.support.embedded import embedded_product
 
@@ -50,7 +50,10 @@ async def test_explicit_allocations_first_then_oldest_due(tmp_path):
         await three_invoices(client)
         p = await pay(client, "P1", amount="350.00", allocations=[("C", "300.00")])
         assert lines(p) == [("C", "300.00"), ("B", "50.00")]
-        assert [e["payment_reference"] for e in await outbox(client, "payment-received")] == ["P1"]
+        assert await outbox(client, "payment-received") == []  # billing's topic: the ledger never writes it
+        [recorded] = await outbox(client, "payment-recorded")
+        assert (recorded["payment_reference"], recorded["applied_amount"], recorded["unapplied_amount"],
+                recorded["recorded_via"]) == ("P1", "350.00", "0.00", "api")
 
 
 async def test_the_same_payment_again_is_harmless_and_other_content_a_conflict(tmp_path):
@@ -65,7 +68,7 @@ async def test_the_same_payment_again_is_harmless_and_other_content_a_conflict(t
                                                       "currency": "CNY"})
         assert_problem(r, 409, "payment_reference")
         assert await counts(client) == before
-        await client.host.settle()  # our own payment-received comes back: a no-op
+        await client.host.settle()
         assert await counts(client) == before and not await dead_letters(client)
 
 

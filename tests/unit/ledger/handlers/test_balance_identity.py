@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -23,13 +23,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.ledger.bootstrap import SERVICE
-from services.ledger.config import LedgerConfig
-from services.ledger.handlers import credit_notes, disputes, invoices, payments, views, write_offs
-from services.ledger.handlers.common import Context
+from services.ledger import views
+from services.ledger.handlers import credit_notes, disputes, invoices, payments, write_offs
+from shared.context import Context
 from services.ledger.repository.base import credit_notes as cn_table
 from services.ledger.repository.base import invoices as inv_table
 from services.ledger.repository.base import payments as pay_table
-from shared.errors import ProblemError
+from shared.errors import RuleError
 from shared.events.ledger import InvoiceIssuedV1, PaymentReceivedV1
 from shared.money import Money
 from shared.settings import Settings
@@ -37,7 +37,7 @@ from shared.runtime import ServiceRuntime
 
 CUR = "CNY"
 START = date(2026, 1, 1)
-CFG = LedgerConfig()
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +71,7 @@ def money(minor: int) -> str:
 class Play:
     def __init__(self, runtime: ServiceRuntime) -> None:
         self.rt = runtime
+        self.deps = runtime.deps
         self.customer = f"P{uuid.uuid4().hex[:10]}"
         self.today = START
         self.invoices: list[str] = []
@@ -80,7 +81,7 @@ class Play:
         self.n = 0
 
     def ctx(self, actor: str = "alice") -> Context:
-        return Context("rest", actor, frozenset({"finance"}), self.today, CFG)
+        return Context(actor, self.today, NOW, frozenset({"finance"}))
 
     def ref(self, prefix: str) -> str:
         self.n += 1
@@ -96,7 +97,7 @@ class Play:
         try:
             await call
             return False
-        except ProblemError as exc:
+        except RuleError as exc:
             assert 400 <= exc.status < 500, exc
             assert await self.state() == before
             return True
@@ -124,7 +125,7 @@ class Play:
             payload = InvoiceIssuedV1(invoice_number=number, customer_id=self.customer, issue_date=self.today,
                                       due_date=due if lines is None else None, amount=money(minor), currency=CUR,
                                       instalments=lines)
-            await invoices.record_invoices(self.rt.uow(), [payload], self.ctx(), publish=True)
+            await invoices.record_invoices(self.deps, self.rt.uow(), [(payload, self.ctx())])
             self.invoices.append(number)
             self.totals["invoice"] += minor
         elif kind == "payment":
@@ -135,7 +136,7 @@ class Play:
             payload = PaymentReceivedV1(payment_reference=reference, customer_id=self.customer,
                                         received_date=self.today, amount=money(minor), currency=CUR,
                                         allocations=allocations)
-            if not await self.refused(payments.record_payment(self.rt.uow(), payload, self.ctx(), publish=True)):
+            if not await self.refused(payments.record_payments(self.deps, self.rt.uow(), [(payload, self.ctx())])):
                 self.payments.append(reference)
                 async with self.rt.uow() as uow:
                     row = await payments.repo.get_payment(uow, reference)
@@ -144,7 +145,7 @@ class Play:
         elif kind == "credit":
             _, minor, on_invoice = op
             invoice = self.invoices[-1] if on_invoice and self.invoices else None
-            call = credit_notes.record_credit_note(self.rt.uow(), self.ctx(), credit_note_number=self.ref("CN"),
+            call = credit_notes.record_credit_note(self.deps, self.rt.uow(), self.ctx(), credit_note_number=self.ref("CN"),
                                                    customer_id=self.customer, amount=money(minor), currency=CUR,
                                                    reason="adjustment", invoice_number=invoice)
             if not await self.refused(call):
@@ -155,7 +156,8 @@ class Play:
             reference = self.payments[op[1] % len(self.payments)]
             async with self.rt.uow() as uow:
                 row = await payments.repo.get_payment(uow, reference)
-            call = payments.reverse_payment(self.rt.uow(), reference, self.ctx(), reason="bounced", bounced=True)
+            call = payments.reverse_payment(self.deps, self.rt.uow(), self.ctx(), reference, reason="bounced",
+                                           bounced=True)
             if not await self.refused(call):
                 self.totals["reverse"] += row.amount_minor - row.recovered_minor
         elif kind == "write_off":
@@ -165,34 +167,35 @@ class Play:
             async with self.rt.uow() as uow:
                 open_minor = (await invoices.repo.get(uow, number)).open_minor
             minor = max(1, open_minor * op[2] // 100)
-            request = write_offs.request(self.rt.uow(), number, self.ctx("alice"), amount=money(minor), reason="gone")
+            request = write_offs.request(self.deps, self.rt.uow(), self.ctx("alice"), number, amount=money(minor),
+                                         reason="gone")
             if open_minor == 0:
                 assert await self.refused(request)
                 return
             write_off_id = await request
-            await write_offs.decide(self.rt.uow(), write_off_id, self.ctx("bob"), approve=True)
+            await write_offs.decide(self.deps, self.rt.uow(), self.ctx("bob"), write_off_id, approve=True)
             self.totals["write_off"] += minor
         elif kind == "refund":
             async with self.rt.uow() as uow:
-                b = await views.balance(uow, self.customer, self.today, CFG, CUR)
+                b = await views.balance(self.deps, uow, self.ctx(), self.customer, self.today, CUR)
             minor = min(op[1], Money(b["unapplied_cash"], CUR).minor)
             if minor > 0:
-                await payments.record_refund(self.rt.uow(), self.ctx(), refund_reference=self.ref("R"),
+                await payments.record_refund(self.deps, self.rt.uow(), self.ctx(), refund_reference=self.ref("R"),
                                              customer_id=self.customer, amount=money(minor), currency=CUR)
                 self.totals["refund"] += minor
         elif kind == "dispute":
             if not self.invoices:
                 return
             number = self.invoices[op[1] % len(self.invoices)]
-            opening = disputes.open_(self.rt.uow(), number, self.ctx(), category="quality", note="n")
+            opening = disputes.open_(self.deps, self.rt.uow(), self.ctx(), number, category="quality", note="n")
             try:
                 dispute_id = await opening
-            except ProblemError as exc:  # nothing undisputed open, or already disputed
+            except RuleError as exc:  # nothing undisputed open, or already disputed
                 assert exc.status in (409, 422), exc
                 return
             if op[2] is not None:
                 settlement = "credit_note" if op[2] == "credit_note" else None
-                await disputes.resolve(self.rt.uow(), dispute_id, self.ctx(), settlement=settlement,
+                await disputes.resolve(self.deps, self.rt.uow(), self.ctx(), dispute_id, settlement=settlement,
                                        outcome="valid" if settlement else "invalid")
                 async with self.rt.uow() as uow:
                     self.totals["credit"] += (await disputes.repo.get_dispute(uow, dispute_id)).credit_minor
@@ -201,10 +204,10 @@ class Play:
     async def check(self) -> None:
         for day, expected in self.expected_by_date.items():
             async with self.rt.uow() as uow:
-                b = await views.balance(uow, self.customer, day, CFG, CUR)
+                b = await views.balance(self.deps, uow, self.ctx(), self.customer, day, CUR)
             assert Money(b["balance"], CUR).minor == expected, (day, b, expected)
         async with self.rt.uow() as uow:
-            final = await views.balance(uow, self.customer, date(2100, 1, 1), CFG, CUR)
+            final = await views.balance(self.deps, uow, self.ctx(), self.customer, date(2100, 1, 1), CUR)
         async with self.rt.db.engine.connect() as conn:
             open_projection = await conn.scalar(sa.select(sa.func.coalesce(sa.func.sum(inv_table.c.open_minor), 0))
                                                 .where(inv_table.c.customer_id == self.customer))

@@ -3,7 +3,7 @@ OpenAPI document."""
 import csv
 import io
 
-from ledger_api import V1, assert_problem, invoice, pay
+from tests.support.ledger import V1, assert_problem, invoice, pay
 from tests.support.embedded import embedded_product
 
 

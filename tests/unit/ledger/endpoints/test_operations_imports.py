@@ -5,7 +5,7 @@ from datetime import date
 
 from openpyxl import Workbook
 
-from ledger_api import V1, assert_problem, balance, counts, invoice, outbox
+from tests.support.ledger import V1, assert_problem, balance, counts, invoice, outbox
 from tests.support.embedded import embedded_product
 
 MAPPING = {"columns": {"invoice_number": "No.", "customer_id": "Customer", "issue_date": "Issued", "due_date": "Due",
@@ -43,7 +43,7 @@ async def test_a_valid_file_imports_invoices_payments_and_disputes(tmp_path):
         assert (await client.get(f"{V1}/invoices/OB-2")).json()["disputed_amount"] == "250.50"
         assert (await client.get(f"{V1}/invoices/OB-3")).json()["status"] == "settled"
         assert (await balance(client, "K1", as_of="2026-04-01"))["balance"] == "1250.50"
-        assert len(await outbox(client, "invoice-issued")) == 3  # the other services learn about them
+        assert len(await outbox(client, "invoice-recorded")) == 3  # the other services learn about them
         again = await post(client, HEADER + GOOD)  # re-importing the same file is harmless
         assert (again.json()["already_present"], again.json()["imported_invoices"]) == (3, 0)
         stored = await client.get(f"{V1}/imports/{out['batch_id']}")

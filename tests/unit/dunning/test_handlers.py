@@ -1,16 +1,7 @@
-import pytest
-
-from services.dunning import handlers
-from services.dunning.domain.severity import Severity, severity
-from shared.events.ledger import OverdueThresholdV1, PaymentReceivedV1
-from tests.support.embedded import embedded_product
-
-
-@pytest.mark.parametrize("days,expected", [(-7, Severity.reminder), (0, Severity.reminder), (1, Severity.mild),
-                                           (30, Severity.mild), (31, Severity.moderate), (90, Severity.moderate),
-                                           (91, Severity.severe)])
-def test_severity_tiers_follow_seed_000(days, expected):
-    assert severity(days) is expected
+"""Cases from the ledger's facts, delivered as the ledger publishes them."""
+from services.dunning.bootstrap import SERVICE
+from shared.events.ledger import OverdueThresholdV1, PaymentRecordedV1
+from tests.support.embedded import deliver, embedded_product
 
 
 def overdue(threshold: int, seq: int = 1) -> OverdueThresholdV1:
@@ -19,13 +10,18 @@ def overdue(threshold: int, seq: int = 1) -> OverdueThresholdV1:
                               days_overdue=threshold, open_amount="500.00", currency="CNY")
 
 
+def test_dunning_reads_only_the_ledgers_facts():
+    assert "payment-received" not in SERVICE.handlers and "invoice-issued" not in SERVICE.handlers
+
+
 async def test_cases_escalate_and_never_go_back_when_events_arrive_late(tmp_path):
     async with embedded_product(tmp_path, names=["dunning"]) as client:
-        runtime = client.host.runtime("dunning")
         for threshold in (7, 60, 30):  # the 30-day event arrives after the 60-day one
-            await handlers.record_overdue(runtime.uow(), overdue(threshold))
-        await handlers.record_payment(runtime.uow(), PaymentReceivedV1(
-            payment_reference="P", customer_id="C-1", received_date="2026-05-20", amount="1.00", currency="CNY"))
+            await deliver(client, overdue(threshold), source="/ledger")
+        await deliver(client, PaymentRecordedV1(
+            payment_reference="P", customer_id="C-1", received_date="2026-05-20", amount="1.00", currency="CNY",
+            method="bank_transfer", applied_amount="1.00", unapplied_amount="0.00", recovered_amount="0.00",
+            recorded_via="billing"), source="/ledger")
         case = (await client.get("/dunning/v1/cases/C-1")).json()
         assert case["highest_threshold"] == 60 and case["severity"] == "moderate"
         assert case["last_payment_on"] == "2026-05-20"

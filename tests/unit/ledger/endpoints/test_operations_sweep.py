@@ -3,9 +3,9 @@
 are silent; the scheduled job sweeps for the clock's today."""
 from datetime import date
 
-from ledger_api import V1, assert_problem, invoice, keys, outbox, pay
+from tests.support.ledger import V1, assert_problem, invoice, keys, outbox, pay
 from services.ledger.bootstrap import SERVICE
-from services.ledger.handlers.sweep import scheduled_sweep
+from services.ledger.jobs import aging_sweep
 from tests.support.embedded import embedded_product
 
 
@@ -85,7 +85,8 @@ async def test_on_demand_needs_finance_and_a_date(tmp_path):
 async def test_the_scheduled_job_sweeps_for_the_business_date(tmp_path):
     async with embedded_product(tmp_path, names=["ledger"]) as client:
         await invoice(client, "A", amount="100.00", due_date="2026-06-08")  # due - 7 = today
-        [job] = SERVICE.jobs
-        assert job.name == "aging-sweep" and job.interval_seconds(None) == 3_600
-        result = await scheduled_sweep(client.host.runtime("ledger"))
+        runtime = client.host.runtime("ledger")
+        job = next(j for j in SERVICE.jobs if j.name == "aging-sweep")
+        assert job.run is aging_sweep and job.interval_seconds(runtime.deps) == 3_600
+        result = await aging_sweep(runtime)
         assert (result.as_of, result.events) == (date(2026, 6, 1), 1)

@@ -8,7 +8,7 @@ from services.ledger.domain.disputes import (
     add_working_days, is_working_day, open_dispute, resolve_invalid, resolve_valid, start_investigation, transition,
     withdraw,
 )
-from services.ledger.domain.errors import LedgerRuleError
+from shared.errors import RuleError
 
 
 def cny(value: str) -> Money:
@@ -133,7 +133,7 @@ def test_withdrawal_from_open_or_investigating():
 def test_fact_finding_cannot_be_skipped_and_final_states_stay_final():
     with pytest.raises(IllegalTransition) as err:
         resolve_valid(opened(), Resolution.CREDIT_NOTE, MON)
-    assert err.value.field == "status" and err.value.status_code == 409
+    assert err.value.field == "status" and err.value.status == 409
     with pytest.raises(IllegalTransition):
         resolve_invalid(opened(), MON)
     done, _ = resolve_invalid(investigating(), date(2024, 3, 25))
@@ -151,4 +151,4 @@ def test_transitions_table_and_dates():
     with pytest.raises(DisputeError) as err:
         start_investigation(opened(), date(2024, 3, 1))
     assert err.value.rule == "dispute.date"
-    assert isinstance(err.value, LedgerRuleError)
+    assert isinstance(err.value, RuleError)
