@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from shared.money import Money
 from services.ledger.domain.allocation import (
+    reduce_open,
     Allocation, AllocationError, ExplicitAllocation, OpenItem, allocate_payment, apply_allocations,
     apply_unapplied_cash,
 )
@@ -223,3 +224,11 @@ def test_auto_allocation_conserves_money_and_never_touches_disputes(items, payme
         if it.key in got:
             for older in ordered[:pos]:
                 assert got.get(older.key, Money.zero("CNY")) == older.undisputed
+
+
+def test_taking_money_off_an_item_reduces_its_undisputed_part_first():
+    assert reduce_open(1000, 300, 600) == (400, 300)  # 700 undisputed: the dispute is untouched
+    assert reduce_open(1000, 300, 900) == (100, 100)  # beyond the undisputed part: the dispute shrinks
+    assert reduce_open(1000, 300, 200, disputed_part=True) == (800, 100)  # a dispute's own credit
+    with pytest.raises(AllocationError):
+        reduce_open(1000, 0, 1001)

@@ -4,6 +4,7 @@ import pytest
 
 from shared.money import Money
 from services.ledger.domain.disputes import (
+    DisputedItem, dispute_credit_plan, spread_dispute,
     ALLOWED_TRANSITIONS, Dispute, DisputeCategory, DisputeError, DisputeStatus as S, IllegalTransition, Resolution,
     add_working_days, is_working_day, open_dispute, resolve_invalid, resolve_valid, start_investigation, transition,
     withdraw,
@@ -152,3 +153,15 @@ def test_transitions_table_and_dates():
         start_investigation(opened(), date(2024, 3, 1))
     assert err.value.rule == "dispute.date"
     assert isinstance(err.value, RuleError)
+
+
+def test_a_new_dispute_covers_undisputed_parts_oldest_due_first():
+    items = [DisputedItem(("I", 2), date(2026, 6, 1), 500, 0), DisputedItem(("I", 1), date(2026, 5, 1), 400, 100)]
+    assert spread_dispute(items, 450) == [(("I", 1), 300), (("I", 2), 150)]
+
+
+def test_a_disputes_own_credit_settles_the_disputed_parts_then_what_is_open():
+    items = [DisputedItem(("I", 1), date(2026, 5, 1), 400, 100), DisputedItem(("I", 2), date(2026, 6, 1), 500, 50)]
+    assert dispute_credit_plan(items, 120) == [(("I", 1), 100, True), (("I", 2), 20, True)]
+    # the disputed parts shrank (paid meanwhile): the rest reduces what is open, oldest first
+    assert dispute_credit_plan(items, 200) == [(("I", 1), 100, True), (("I", 2), 50, True), (("I", 1), 50, False)]

@@ -1,0 +1,54 @@
+"""An invoice's schedule and due date as the ledger books it, and its status."""
+from datetime import date
+
+import pytest
+
+from services.ledger.domain.invoices import book_schedule, invoice_status
+from shared.errors import RuleError
+from shared.money import Money
+
+ISSUED = date(2026, 3, 15)
+AMOUNT = Money.of("1000.00", "CNY")
+
+
+def booked(**kw):
+    args = {"due_date": None, "payment_terms": None, "shipment_date": None, "instalments": None, **kw}
+    return book_schedule(AMOUNT, ISSUED, **args)
+
+
+@pytest.mark.parametrize("terms, shipped, due, code", [
+    ("NET30", None, date(2026, 4, 14), "NET30"), ("EOM", None, date(2026, 3, 31), "EOM+0"),
+    ("EOM+15", None, date(2026, 4, 15), "EOM+15"), ("SHIP+30", date(2026, 3, 20), date(2026, 4, 19), "SHIP+30"),
+    ("net 30 days", None, date(2026, 4, 14), "NET30")])
+def test_terms_give_one_instalment_due_when_they_say(terms, shipped, due, code):
+    b = booked(payment_terms=terms, shipment_date=shipped)
+    assert (b.due_date, b.terms_code) == (due, code)
+    assert [(i.seq, i.due_date, i.amount) for i in b.instalments] == [(1, due, AMOUNT)]
+
+
+def test_an_explicit_due_date_wins_over_terms_and_is_checked():
+    assert booked(due_date=date(2026, 5, 1), payment_terms="NET30").due_date == date(2026, 5, 1)
+    with pytest.raises(RuleError) as err:
+        booked(due_date=date(2026, 3, 1))
+    assert (err.value.field, err.value.rule) == ("due_date", "terms.due_before_issue")
+    with pytest.raises(RuleError) as err:
+        booked()
+    assert (err.value.field, err.value.rule) == ("due_date", "required")
+
+
+def test_an_instalment_invoice_is_due_when_its_last_instalment_is():
+    lines = [(date(2026, 6, 30), "700.00"), (date(2026, 4, 15), "300.00")]
+    b = booked(instalments=lines, payment_terms="NET30")
+    assert b.due_date == date(2026, 6, 30) and b.terms_code == "NET30"
+    assert [(i.seq, i.due_date) for i in b.instalments] == [(1, date(2026, 4, 15)), (2, date(2026, 6, 30))]
+    assert booked(instalments=lines, due_date=date(2026, 6, 30)).due_date == date(2026, 6, 30)
+    with pytest.raises(RuleError) as err:  # a due date that contradicts the schedule
+        booked(instalments=lines, due_date=date(2026, 4, 15))
+    assert (err.value.field, err.value.rule) == ("due_date", "instalments.due_date")
+
+
+def test_status_follows_what_is_open():
+    assert invoice_status(1000, 1000, 0) == "open"
+    assert invoice_status(1000, 400, 0) == "partially_paid"
+    assert invoice_status(1000, 0, 0) == "settled"
+    assert invoice_status(1000, 0, 250) == "written_off"
