@@ -15,6 +15,7 @@ from services.ledger.domain.aging import AgingBuckets
 from services.ledger.domain.late_fees import AccrualBasis, LateFeePolicy
 from services.ledger.domain.receivable_class import ClassThresholds
 from services.ledger.domain.sweep import DEFAULT_THRESHOLDS, validate_thresholds
+from services.ledger.domain.working_days import WorkCalendar
 
 
 class LedgerConfig(BaseSettings):
@@ -44,8 +45,11 @@ class LedgerConfig(BaseSettings):
     late_fee_basis: AccrualBasis = AccrualBasis.SEGMENTED
     late_fee_cap_rate: Decimal | None = None
 
-    # Disputes: fact-finding within N working days; holidays and make-up workdays (调休).
+    # Disputes: fact-finding within N working days on China's public calendar (holidays off,
+    # make-up working days 调休 on); `holidays` and `extra_workdays` add a company's own days
+    # off and on, or a year the calendar package does not cover yet.
     dispute_working_days: int = Field(15, ge=1, le=120)
+    official_calendar: bool = Field(True, description="China's public holidays; false: weekends only")
     holidays: tuple[date, ...] = ()
     extra_workdays: tuple[date, ...] = ()
 
@@ -73,6 +77,10 @@ class LedgerConfig(BaseSettings):
     @cached_property
     def buckets(self) -> AgingBuckets:
         return AgingBuckets(self.aging_bounds)
+
+    @cached_property
+    def work_calendar(self) -> WorkCalendar:
+        return WorkCalendar.of(self.holidays, self.extra_workdays, official=self.official_calendar)
 
     @cached_property
     def late_fee_policy(self) -> LateFeePolicy:

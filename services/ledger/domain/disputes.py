@@ -2,8 +2,8 @@
 
 - Opening: amount > 0 and <= the invoice's open *undisputed* amount, a category and a
   note. Fact-finding must finish within 15 working days (configurable): the due date
-  counts working days after the opening day, skipping Saturdays, Sundays and the
-  given holidays; `extra_workdays` are weekend days worked in lieu (调休) and count.
+  counts working days after the opening day on the calendar given (working_days.py:
+  China's public holidays off, make-up working days 调休 on, plus configured overrides).
 - States: open -> investigating -> resolved_valid | resolved_invalid; open or
   investigating -> withdrawn. The three resolved/withdrawn states are final; any
   other move raises `IllegalTransition` (fact-finding cannot be skipped).
@@ -19,7 +19,7 @@
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -27,6 +27,7 @@ from enum import StrEnum
 from shared.money import Money
 from shared.errors import RuleError
 from services.ledger.domain.instalments import Instalment, ScheduleError, validate_schedule
+from services.ledger.domain.working_days import WEEKENDS_ONLY, WorkCalendar
 
 FACT_FINDING_WORKING_DAYS = 15
 
@@ -74,24 +75,6 @@ ALLOWED_TRANSITIONS: dict[DisputeStatus, frozenset[DisputeStatus]] = {
 }
 
 
-def is_working_day(day: date, holidays: Collection[date] = (), extra_workdays: Collection[date] = ()) -> bool:
-    return day in extra_workdays or (day.weekday() < 5 and day not in holidays)
-
-
-def add_working_days(start: date, days: int, holidays: Collection[date] = (),
-                     extra_workdays: Collection[date] = ()) -> date:
-    """The `days`-th working day after `start` (start itself does not count)."""
-    if days < 0:
-        raise DisputeError("working days cannot be negative", field="days")
-    holidays, extra_workdays = frozenset(holidays), frozenset(extra_workdays)
-    day, counted = start, 0
-    while counted < days:
-        day += timedelta(days=1)
-        if is_working_day(day, holidays, extra_workdays):
-            counted += 1
-    return day
-
-
 @dataclass(frozen=True, slots=True)
 class Dispute:
     invoice_number: str
@@ -114,8 +97,7 @@ class DisputeAdjustment:
 
 
 def open_dispute(invoice_number: str, amount: Money, open_undisputed: Money, category: DisputeCategory | str,
-                 note: str, opened_on: date, *, holidays: Collection[date] = (),
-                 extra_workdays: Collection[date] = (),
+                 note: str, opened_on: date, *, calendar: WorkCalendar = WEEKENDS_ONLY,
                  working_days: int = FACT_FINDING_WORKING_DAYS) -> Dispute:
     try:
         category = DisputeCategory(category)
@@ -130,7 +112,7 @@ def open_dispute(invoice_number: str, amount: Money, open_undisputed: Money, cat
                            rule="dispute.exceeds_open")
     if not note or not note.strip():
         raise DisputeError("a dispute needs a note", field="note", rule="dispute.note")
-    due = add_working_days(opened_on, working_days, holidays, extra_workdays)
+    due = calendar.add_working_days(opened_on, working_days)
     return Dispute(invoice_number, amount, category, note.strip(), opened_on, due)
 
 

@@ -57,8 +57,8 @@ async def open_(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, invoice_number:
         value = money(amount, cur, "amount") if amount is not None else open_undisputed
         if not value.is_positive:
             raise RuleError("nothing undisputed is open on this invoice", "amount", "dispute.nothing_open")
-        d = open_dispute(invoice_number, value, open_undisputed, category, note, on, holidays=cfg.holidays,
-                         extra_workdays=cfg.extra_workdays, working_days=cfg.dispute_working_days)
+        d = open_dispute(invoice_number, value, open_undisputed, category, note, on, calendar=cfg.work_calendar,
+                         working_days=cfg.dispute_working_days)
         spread = []
         for key, take in spread_dispute([DisputedItem(it.key, it.due_date, it.open, it.disputed) for it in targets],
                                         value.minor):

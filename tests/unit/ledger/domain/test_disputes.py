@@ -6,9 +6,10 @@ from shared.money import Money
 from services.ledger.domain.disputes import (
     DisputedItem, dispute_credit_plan, spread_dispute,
     ALLOWED_TRANSITIONS, Dispute, DisputeCategory, DisputeError, DisputeStatus as S, IllegalTransition, Resolution,
-    add_working_days, is_working_day, open_dispute, resolve_invalid, resolve_valid, start_investigation, transition,
+    open_dispute, resolve_invalid, resolve_valid, start_investigation, transition,
     withdraw,
 )
+from services.ledger.domain.working_days import WorkCalendar
 from shared.errors import RuleError
 
 
@@ -27,25 +28,14 @@ def investigating(amount: str = "400") -> Dispute:
     return start_investigation(opened(amount), date(2024, 3, 5))
 
 
-def test_fact_finding_is_due_15_working_days_out():
-    assert add_working_days(MON, 15) == date(2024, 3, 25)  # three weeks of five days
-    assert opened().fact_finding_due == date(2024, 3, 25)
-    assert add_working_days(date(2024, 3, 8), 1) == date(2024, 3, 11)  # Friday -> Monday
-    assert add_working_days(date(2024, 3, 9), 1) == date(2024, 3, 11)  # opened on a Saturday
-    assert add_working_days(MON, 0) == MON
-
-
-def test_holidays_are_skipped_and_make_up_workdays_count():
-    labour_day = {date(2024, 5, d) for d in range(1, 6)}  # 1-5 May 2024
-    assert add_working_days(date(2024, 4, 30), 1, labour_day) == date(2024, 5, 6)
-    assert add_working_days(date(2024, 4, 30), 1, labour_day, extra_workdays={date(2024, 5, 11)}) == date(2024, 5, 6)
-    assert add_working_days(date(2024, 5, 10), 1, labour_day, extra_workdays={date(2024, 5, 11)}) == date(2024, 5, 11)
-    d = open_dispute("INV-1", cny("1"), cny("1"), "quality", "broken", date(2024, 4, 26), holidays=labour_day,
-                     extra_workdays={date(2024, 4, 28)})
+def test_fact_finding_is_due_15_working_days_out_on_the_calendar_given():
+    assert opened().fact_finding_due == date(2024, 3, 25)  # weekends only: three weeks of five days
+    labour_day = WorkCalendar.of({date(2024, 5, d) for d in range(1, 6)}, {date(2024, 4, 28)}, official=False)
+    d = open_dispute("INV-1", cny("1"), cny("1"), "quality", "broken", date(2024, 4, 26), calendar=labour_day)
     assert d.fact_finding_due == date(2024, 5, 21)  # 28 Apr (make-up), 29, 30, then 6-10, 13-17, 20, 21 May
-    assert not is_working_day(date(2024, 3, 9)) and is_working_day(date(2024, 3, 9), extra_workdays={date(2024, 3, 9)})
-    with pytest.raises(DisputeError):
-        add_working_days(MON, -1)
+    # China's public calendar: National Day 2026 (1-7 Oct off, Sat 10 Oct worked in lieu)
+    d = open_dispute("INV-1", cny("1"), cny("1"), "quality", "broken", date(2026, 9, 29), calendar=WorkCalendar())
+    assert d.fact_finding_due == date(2026, 10, 26)  # 30 Sep, 8, 9, 10 (Sat), 12-16, 19-23, 26 Oct
 
 
 def test_opening_rules():

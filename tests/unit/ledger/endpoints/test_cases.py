@@ -57,7 +57,7 @@ async def test_a_disputed_amount_is_not_collected_until_resolved_invalid(tmp_pat
                                                                  "amount": "60.00"})
         assert r.status_code == 201, r.text
         dispute = r.json()
-        assert (dispute["status"], dispute["fact_finding_due"]) == ("open", "2026-06-22")  # 15 working days
+        assert (dispute["status"], dispute["fact_finding_due"]) == ("open", "2026-06-23")  # 15 working days; 19 Jun is Dragon Boat Festival
         opened = (await outbox(client, "dispute-opened"))[0]
         assert (opened["amount"], opened["category"]) == ("60.00", "quality")
         assert_problem(await client.post(f"{V1}/invoices/A/disputes", json={"category": "other", "note": "again"}),
