@@ -49,7 +49,7 @@ class InstalmentOut(BaseModel):
     amount: DecimalAmount
     open_amount: DecimalAmount
     disputed_amount: DecimalAmount
-    days_overdue: int
+    days_overdue: int | None = Field(description="today minus the due date while it is open; none once settled")
     aging_bucket: str | None
     receivable_class: str | None = Field(description="not_yet_due, in_collection, quasi_doubtful, doubtful, dead")
     last_threshold_days: int | None = Field(description="the last aging threshold emitted for it")
@@ -269,11 +269,11 @@ class BalanceOut(BaseModel):
     as_of: date
     currency: str
     balance: DecimalAmount = Field(description="open_amount - unapplied_cash")
-    open_amount: DecimalAmount
-    overdue_amount: DecimalAmount
+    open_amount: DecimalAmount = Field(description="what is open at as_of, disputed or not")
+    overdue_amount: DecimalAmount = Field(description="open, past due and not disputed at as_of")
     unapplied_cash: DecimalAmount
-    disputed_amount: DecimalAmount = Field(description="of the items open at as_of, disputed today")
-    aging: dict[str, DecimalAmount]
+    disputed_amount: DecimalAmount = Field(description="open and disputed at as_of: never overdue, not aged")
+    aging: dict[str, DecimalAmount] = Field(description="the undisputed open amount by aging bucket")
 
 
 class StatementLineOut(BaseModel):

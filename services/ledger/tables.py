@@ -164,6 +164,22 @@ class Allocation(LedgerTable, table=True):
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
 
 
+class DisputedChange(LedgerTable, table=True):
+    """Append-only: how an instalment's disputed amount moved, and from when (a dispute
+    opened, released, settled, or shrunk by a payment), so "disputed at D" is exact for any
+    D, like "open at D" from the allocations."""
+    __tablename__ = "disputed_changes"
+    __table_args__ = (sa.Index("ix_disputed_changes_instalment", "instalment_id", "effective_date"),
+                      sa.Index("ix_disputed_changes_customer", "customer_id", "effective_date"))
+    id: int | None = Field(default=None, sa_type=BigIntId, primary_key=True)
+    instalment_id: int = Field(sa_type=sa.BigInteger)
+    invoice_number: str = Field(max_length=100)
+    customer_id: str = Field(max_length=100)
+    delta_minor: int = minor()
+    effective_date: date
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
 class Dispute(LedgerTable, table=True):
     __tablename__ = "disputes"
     id: str = Field(primary_key=True, max_length=40)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from services.ledger.config import LedgerConfig
 from services.ledger.deps import LedgerDeps
-from services.ledger.domain.aging import bucket_totals, days_overdue
+from services.ledger.domain.aging import bucket_totals, days_overdue, disputed_part
 from services.ledger.domain.late_fees import late_fee
 from services.ledger.domain.movements import MovementKind
 from services.ledger.domain.receivable_class import ReceivableClass, receivable_class
@@ -39,7 +39,9 @@ def _instalment(r, today: date, cfg: LedgerConfig, written_off: bool) -> dict:
     cur = r.currency
     out = {"seq": r.seq, "due_date": r.due_date, "amount": dec(r.amount_minor, cur),
            "open_amount": dec(r.open_minor, cur), "disputed_amount": dec(r.disputed_minor, cur),
-           "days_overdue": days_overdue(r.due_date, today), "aging_bucket": None, "receivable_class": None,
+           # a settled instalment is not overdue at all, however long ago it was due
+           "days_overdue": days_overdue(r.due_date, today) if r.open_minor > 0 else None,
+           "aging_bucket": None, "receivable_class": None,
            "last_threshold_days": cfg.thresholds[r.last_threshold_index] if r.last_threshold_index >= 0 else None}
     if r.open_minor > 0:
         out["aging_bucket"] = cfg.buckets.label_for(out["days_overdue"])
@@ -172,13 +174,14 @@ async def balance(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, customer_id: 
         total = await journal_repo.balance_as_of(uow, customer_id, cur, as_of)
         items = await journal_repo.open_as_of(uow, customer_id, cur, as_of)
         open_minor = sum(i.open_minor for i in items)
-        overdue = sum(i.open_minor for i in items if i.due_date < as_of)
-        aging = bucket_totals([(i.due_date, Money.from_minor(i.open_minor, cur)) for i in items if i.open_minor > 0],
-                              as_of, cur, cfg.buckets)
+        disputed = {i.id: disputed_part(i.open_minor, i.disputed_minor) for i in items}
+        overdue = sum(i.open_minor - disputed[i.id] for i in items if i.due_date < as_of)
+        aging = bucket_totals([(i.due_date, Money.from_minor(i.open_minor - disputed[i.id], cur)) for i in items
+                               if i.open_minor > disputed[i.id]], as_of, cur, cfg.buckets)
         return {"customer_id": customer_id, "as_of": as_of, "currency": cur, "balance": dec(total, cur),
                 "open_amount": dec(open_minor, cur), "overdue_amount": dec(overdue, cur),
                 "unapplied_cash": dec(open_minor - total, cur),
-                "disputed_amount": dec(sum(i.disputed_minor for i in items if i.open_minor > 0), cur),
+                "disputed_amount": dec(sum(disputed.values()), cur),
                 "aging": {k: v.amount for k, v in aging.items()}}
 
 
@@ -233,8 +236,10 @@ async def statement(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, customer_id
             (e.effective_date, MovementKind(e.kind), e.reference, Money.from_minor(e.balance_delta_minor, cur))
             for e in entries])
         items = [i for i in await journal_repo.open_as_of(uow, customer_id, cur, end) if i.open_minor > 0]
-        aging = bucket_totals([(i.due_date, Money.from_minor(i.open_minor, cur)) for i in items], end, cur,
-                              cfg.buckets)
+        aging = bucket_totals([(i.due_date, Money.from_minor(i.open_minor - disputed_part(i.open_minor,
+                                                                                         i.disputed_minor), cur))
+                               for i in items if i.open_minor > disputed_part(i.open_minor, i.disputed_minor)],
+                              end, cur, cfg.buckets)
         fees = await late_fees(uow, items, end, cfg, cur)
         return st, {k: v.amount for k, v in aging.items()}, fees
 

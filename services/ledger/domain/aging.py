@@ -104,3 +104,10 @@ def dunning_severity(overdue_days: int, tiers: SeverityTiers = DEFAULT_TIERS) ->
     if overdue_days <= tiers.moderate_max:
         return DunningSeverity.MODERATE
     return DunningSeverity.SEVERE
+
+
+def disputed_part(open_minor: int, disputed_minor: int) -> int:
+    """What of an open amount is disputed: never overdue, never aged, shown apart. (A
+    payment may have taken the item below its disputed amount: the dispute covers what is
+    left.)"""
+    return max(0, min(open_minor, disputed_minor))

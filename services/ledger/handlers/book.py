@@ -40,6 +40,7 @@ class Item:
     last_index: int
     was_open: int = 0
     was_disputed: int = 0
+    disputed_on: date | None = None  # when the disputed amount last moved in this unit of work
 
     @classmethod
     def from_row(cls, r) -> "Item":
@@ -141,8 +142,11 @@ class Book:
         """Lower an instalment's open amount: its undisputed part first (the allocation
         rule), or its disputed part when a dispute's own credit settles it."""
         item = self.items[key]
-        item.open, item.disputed = reduce_open(item.open, item.disputed, minor, disputed_part=disputed_part)
         effective = max(on, item.effective_from)
+        disputed = item.disputed
+        item.open, item.disputed = reduce_open(item.open, item.disputed, minor, disputed_part=disputed_part)
+        if item.disputed != disputed:
+            item.disputed_on = effective
         self._row(item, minor, effective, kind, source_type, source_ref, journal_id, now)
         return Applied(item, minor, effective)
 
@@ -157,13 +161,13 @@ class Book:
         self._row(item, -minor, on, kind, source_type, source_ref, journal_id, now)
         return Applied(item, minor, on)
 
-    def set_disputed(self, key: Key, minor: int) -> None:
+    def set_disputed(self, key: Key, minor: int, on: date) -> None:
         item = self.items[key]
         assert 0 <= minor <= item.open
-        item.disputed = minor
+        item.disputed, item.disputed_on = minor, max(on, item.effective_from)
         self.touched_on.setdefault(item.invoice_number, item.effective_from)
 
-    async def flush(self, uow: UnitOfWork, ladder: tuple[int, ...]) -> list[InvoiceChange]:
+    async def flush(self, uow: UnitOfWork, ladder: tuple[int, ...], now: datetime) -> list[InvoiceChange]:
         """Write what changed; returns the invoices whose status changed."""
         changed = [it for it in self.items.values() if (it.open, it.disputed) != (it.was_open, it.was_disputed)]
         await repo.update_instalments(uow, [
@@ -171,10 +175,14 @@ class Book:
              "next": next_threshold_date(it.due_date, it.last_index, ladder) if it.undisputed > 0 else None}
             for it in changed])
         await repo.insert_allocations(uow, self.rows)
+        await repo.insert_disputed_changes(uow, [
+            {"instalment_id": it.id, "invoice_number": it.invoice_number, "customer_id": it.customer_id,
+             "delta_minor": it.disputed - it.was_disputed, "effective_date": it.disputed_on or it.effective_from,
+             "created_at": now} for it in changed if it.disputed != it.was_disputed])
         deltas: dict[str, int] = {}
         for it in changed:
             deltas[it.invoice_number] = deltas.get(it.invoice_number, 0) + it.open - it.was_open
-            it.was_open, it.was_disputed = it.open, it.disputed
+            it.was_open, it.was_disputed, it.disputed_on = it.open, it.disputed, None
         self.rows = []
         await invoice_repo.add_open(uow, deltas)
         numbers = sorted(self.touched_on)

@@ -77,7 +77,7 @@ async def record_credit_note(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, *,
             "created_at": ctx.now})
         if invoice_number is not None:
             await invoice_repo.add_amounts(uow, invoice_number, credited=result.applied.minor)
-        for event in settled_events(await book.flush(uow, deps.config.thresholds)):
+        for event in settled_events(await book.flush(uow, deps.config.thresholds, ctx.now)):
             uow.emit(event)
         uow.emit(CreditNoteIssuedV1(credit_note_number=credit_note_number, customer_id=customer_id,
                                     invoice_number=invoice_number, issue_date=on, amount=value.amount,

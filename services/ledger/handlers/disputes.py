@@ -62,7 +62,7 @@ async def open_(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, invoice_number:
         spread = []
         for key, take in spread_dispute([DisputedItem(it.key, it.due_date, it.open, it.disputed) for it in targets],
                                         value.minor):
-            book.set_disputed(key, book.items[key].disputed + take)
+            book.set_disputed(key, book.items[key].disputed + take, on)
             spread.append({"seq": key[1], "amount": format(dec(take, cur), "f")})
         dispute_id = new_id("DSP")
         await repo.insert_dispute(uow, {
@@ -73,7 +73,7 @@ async def open_(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, invoice_number:
         await post(uow, ctx, customer_id=invoice.customer_id, kind="dispute_opened", effective_date=on, currency=cur,
                    amount_minor=value.minor, balance_delta_minor=0, reference=dispute_id,
                    invoice_number=invoice_number, lines={"category": d.category.value, "instalments": spread})
-        await book.flush(uow, cfg.thresholds)
+        await book.flush(uow, cfg.thresholds, ctx.now)
         uow.emit(DisputeOpenedV1(dispute_id=dispute_id, invoice_number=invoice_number,
                                  customer_id=invoice.customer_id, opened_date=on,
                                  fact_finding_due=d.fact_finding_due, amount=value.amount, currency=cur,
@@ -155,14 +155,14 @@ async def resolve(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, dispute_id: s
             await _reschedule(deps, uow, ctx, book, items, row, adjustment.schedule, on, entry)
         for it in items:
             if it.disputed:
-                book.set_disputed(it.key, 0)  # released: collectable again
+                book.set_disputed(it.key, 0, on)  # released: collectable again
         await repo.update_dispute(uow, dispute_id, status=resolved.status.value,
                                   outcome=outcome, settlement=settlement, credit_minor=adjustment.credit.minor,
                                   released_minor=adjustment.released.minor, resolved_date=on,
                                   resolution_note=note, our_fault=our_fault, resolved_by=ctx.actor)
         await book.load_open(uow)
         await apply_cash_on_account(uow, ctx, book, cur)  # cash waiting for the dispute is applied now
-        for event in settled_events(await book.flush(uow, cfg.thresholds)):
+        for event in settled_events(await book.flush(uow, cfg.thresholds, ctx.now)):
             uow.emit(event)
         uow.emit(DisputeResolvedV1(
             dispute_id=dispute_id, invoice_number=row.invoice_number, customer_id=row.customer_id,

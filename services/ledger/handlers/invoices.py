@@ -151,5 +151,5 @@ async def _insert(deps: LedgerDeps, uow: UnitOfWork, fresh: list[NewInvoice]) ->
     for customer_id, currency in sorted(await cash_repo.customers_with_cash(uow, customers)):
         book = await Book(customer_id).load_open(uow)
         await apply_cash_on_account(uow, ctx, book, currency)
-        for event in settled_events(await book.flush(uow, ladder)):
+        for event in settled_events(await book.flush(uow, ladder, ctx.now)):
             uow.emit(event)

@@ -202,7 +202,7 @@ class _Batch:
         for row in self.book.rows:
             if row["journal_entry_id"] is None and row["kind"] == "payment":
                 row["journal_entry_id"] = by_ref[row["source_ref"]]
-        changes = await self.book.flush(uow, self.deps.config.thresholds)
+        changes = await self.book.flush(uow, self.deps.config.thresholds, self.deps.clock.now())
         for event, ctx in self.events:
             uow.emit(event, correlation_id=ctx.correlation_id)
         for event in settled_events(changes):
@@ -289,7 +289,7 @@ async def write_one(deps: LedgerDeps, uow: UnitOfWork, plan: OnePayment) -> None
         uow.emit(WriteOffRecoveredV1(invoice_number=number, customer_id=p.customer_id,
                                      payment_reference=p.payment_reference, received_date=p.received_date,
                                      amount=dec(minor, cur), currency=cur), correlation_id=ctx.correlation_id)
-    changes = await book.flush(uow, deps.config.thresholds)
+    changes = await book.flush(uow, deps.config.thresholds, ctx.now)
     uow.emit(n.recorded(applied_minor, unapplied_minor, recovered_minor), correlation_id=ctx.correlation_id)
     for event in allocated_events(p.payment_reference, p.customer_id, p.received_date, cur, applied,
                                   unapplied_minor):
@@ -340,7 +340,7 @@ async def reverse_payment(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, refer
         await repo.update_payment(uow, reference, status="reversed", reversed_date=on, reversal_reason=reason[:500],
                                   unapplied_minor=0)
         await apply_cash_on_account(uow, ctx, book, cur)  # other cash on account pays what re-opened
-        for event in settled_events(await book.flush(uow, deps.config.thresholds)):
+        for event in settled_events(await book.flush(uow, deps.config.thresholds, ctx.now)):
             uow.emit(event)
         uow.emit(PaymentReversedV1(payment_reference=reference, customer_id=payment.customer_id, reversed_date=on,
                                    amount=dec(payment.amount_minor, cur), currency=cur, reason=reason,

@@ -91,7 +91,7 @@ async def decide(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, write_off_id: 
         book.apply(result, effective, kind="write_off", source_type="write_off", source_ref=write_off_id,
                    journal_id=entry, now=ctx.now)
         await invoice_repo.add_amounts(uow, row.invoice_number, written_off=w.amount.minor)
-        await book.flush(uow, deps.config.thresholds)
+        await book.flush(uow, deps.config.thresholds, ctx.now)
         await repo.update_write_off(uow, write_off_id, status=w.status.value, decided_by=ctx.actor,
                                     decided_date=today, decision_note=note or None, effective_date=effective)
         uow.emit(InvoiceWrittenOffV1(write_off_id=write_off_id, invoice_number=row.invoice_number,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from services.ledger.tables import (Allocation, CreditNote, Dispute, ImportBatch, Instalment, Invoice,
+from services.ledger.tables import (Allocation, CreditNote, Dispute, DisputedChange, ImportBatch, Instalment, Invoice,
                                     JournalEntry, ParkedPayment, ParkedPaymentInvoice, Payment, Recovery, Refund,
                                     ThresholdCrossing, WriteOff)
 from shared.db import SQLITE_IN_CHUNK, UnitOfWork, chunked
@@ -18,6 +18,7 @@ credit_notes: sa.Table = CreditNote.__table__
 refunds: sa.Table = Refund.__table__
 allocations: sa.Table = Allocation.__table__
 disputes: sa.Table = Dispute.__table__
+disputed_changes: sa.Table = DisputedChange.__table__
 write_offs: sa.Table = WriteOff.__table__
 recoveries: sa.Table = Recovery.__table__
 journal: sa.Table = JournalEntry.__table__

@@ -5,7 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from services.ledger.repository.base import one_of, allocations, instalments, rows_where_in
+from services.ledger.repository.base import allocations, disputed_changes, instalments, one_of, rows_where_in
 from shared.db import UnitOfWork
 
 
@@ -46,3 +46,8 @@ async def of_instalments(uow: UnitOfWork, ids, as_of: date) -> list[sa.Row]:
     return await rows_where_in(uow, lambda chunk: sa.select(allocations).where(
         one_of(uow, allocations.c.instalment_id, chunk), allocations.c.effective_date <= as_of)
         .order_by(allocations.c.effective_date, allocations.c.id), ids)
+
+
+async def insert_disputed_changes(uow: UnitOfWork, rows: list[dict]) -> None:
+    if rows:
+        await uow.execute(sa.insert(disputed_changes), rows)

@@ -5,7 +5,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from services.ledger.repository.base import one_of, bulk_insert, instalments, invoices, rows_where_in
+from services.ledger.repository.base import (allocations, bulk_insert, disputed_changes, instalments, invoices, one_of,
+                                             rows_where_in)
 from shared.db import UnitOfWork
 
 
@@ -39,8 +40,7 @@ async def instalments_of(uow: UnitOfWork, numbers) -> list[sa.Row]:
 
 
 async def max_seq(uow: UnitOfWork, number: str) -> int:
-    return await uow.session.scalar(sa.select(sa.func.max(instalments.c.seq))
-                                    .where(instalments.c.invoice_number == number)) or 0
+    return await uow.scalar(sa.select(sa.func.max(instalments.c.seq)).where(instalments.c.invoice_number == number)) or 0
 
 
 async def add_amounts(uow: UnitOfWork, number: str, *, credited: int = 0, written_off: int = 0) -> None:
@@ -70,18 +70,23 @@ def _filters(customer_id: str | None, status: str | None, overdue_on: date | Non
         where.append(invoices.c.customer_id == customer_id)
     if status:
         where.append(invoices.c.status == status)
-    if overdue_on:
+    if overdue_on:  # as of that date: open then (allocations), less what was disputed then
+        applied = (sa.select(sa.func.coalesce(sa.func.sum(allocations.c.amount_minor), 0))
+                   .where(allocations.c.instalment_id == instalments.c.id, allocations.c.effective_date <= overdue_on)
+                   .scalar_subquery())
+        disputed = (sa.select(sa.func.coalesce(sa.func.sum(disputed_changes.c.delta_minor), 0))
+                    .where(disputed_changes.c.instalment_id == instalments.c.id,
+                           disputed_changes.c.effective_date <= overdue_on).scalar_subquery())
         where.append(sa.exists().where(
-            instalments.c.invoice_number == invoices.c.invoice_number,
-            instalments.c.open_minor > 0, instalments.c.due_date < overdue_on,
-            instalments.c.effective_from <= overdue_on))
+            instalments.c.invoice_number == invoices.c.invoice_number, instalments.c.due_date < overdue_on,
+            instalments.c.effective_from <= overdue_on, instalments.c.amount_minor - applied > disputed))
     return where
 
 
 async def page(uow: UnitOfWork, *, customer_id: str | None, status: str | None, overdue_on: date | None,
                limit: int, offset: int) -> tuple[list[sa.Row], int]:
     where = _filters(customer_id, status, overdue_on)
-    total = await uow.session.scalar(sa.select(sa.func.count()).select_from(invoices).where(*where))
+    total = await uow.scalar(sa.select(sa.func.count()).select_from(invoices).where(*where))
     rows = (await uow.execute(sa.select(invoices).where(*where)
                               .order_by(invoices.c.issue_date, invoices.c.invoice_number)
                               .limit(limit).offset(offset))).all()

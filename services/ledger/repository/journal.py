@@ -5,7 +5,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from services.ledger.repository.base import allocations, bulk_insert, instalments, invoices, journal
+from services.ledger.repository.base import allocations, bulk_insert, disputed_changes, instalments, invoices, journal
 from shared.db import UnitOfWork
 
 
@@ -49,16 +49,22 @@ async def entries_between(uow: UnitOfWork, customer_id: str, currency: str, star
 
 async def open_as_of(uow: UnitOfWork, customer_id: str, currency: str, as_of: date) -> list[sa.Row]:
     """Every instalment existing at `as_of` with its open amount then (amount less what
-    allocations effective by then applied), plus the invoice's write-off flag."""
+    allocations effective by then applied) and what of it was disputed then (the dated
+    changes of its disputed amount), plus the invoice's write-off flag."""
     applied = (sa.select(allocations.c.instalment_id, sa.func.sum(allocations.c.amount_minor).label("applied"))
                .where(allocations.c.customer_id == customer_id, allocations.c.effective_date <= as_of)
                .group_by(allocations.c.instalment_id).subquery())
+    disputed = (sa.select(disputed_changes.c.instalment_id,
+                          sa.func.sum(disputed_changes.c.delta_minor).label("disputed"))
+                .where(disputed_changes.c.customer_id == customer_id, disputed_changes.c.effective_date <= as_of)
+                .group_by(disputed_changes.c.instalment_id).subquery())
     open_minor = (instalments.c.amount_minor - sa.func.coalesce(applied.c.applied, 0)).label("open_minor")
     stmt = (sa.select(instalments.c.id, instalments.c.invoice_number, instalments.c.seq, instalments.c.due_date,
-                      instalments.c.amount_minor, instalments.c.disputed_minor, open_minor,
-                      invoices.c.written_off_minor, invoices.c.issue_date)
+                      instalments.c.amount_minor, sa.func.coalesce(disputed.c.disputed, 0).label("disputed_minor"),
+                      open_minor, invoices.c.written_off_minor, invoices.c.issue_date)
             .select_from(instalments.join(invoices, invoices.c.invoice_number == instalments.c.invoice_number)
-                         .outerjoin(applied, applied.c.instalment_id == instalments.c.id))
+                         .outerjoin(applied, applied.c.instalment_id == instalments.c.id)
+                         .outerjoin(disputed, disputed.c.instalment_id == instalments.c.id))
             .where(instalments.c.customer_id == customer_id, instalments.c.currency == currency,
                    instalments.c.effective_from <= as_of)
             .order_by(instalments.c.due_date, instalments.c.invoice_number, instalments.c.seq))

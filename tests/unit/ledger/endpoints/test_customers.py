@@ -3,7 +3,7 @@ OpenAPI document."""
 import csv
 import io
 
-from tests.support.ledger import V1, assert_problem, invoice, pay
+from tests.support.ledger import V1, assert_problem, balance, invoice, pay
 from tests.support.embedded import embedded_product
 
 
@@ -106,3 +106,35 @@ async def test_openapi_documents_every_route_with_problems_and_models(tmp_path):
                 assert op["responses"]["403"]["content"]["application/problem+json"]
                 ok = [c for c in op["responses"] if c.startswith("2")]
                 assert ok and "content" in op["responses"][ok[0]], (path, method)
+
+
+async def test_disputed_money_is_shown_apart_never_overdue_and_dated(tmp_path):
+    async with embedded_product(tmp_path, names=["ledger"]) as client:  # today: 2026-06-01
+        await invoice(client, "A", amount="300.00", due_date="2026-04-01")
+        await invoice(client, "B", amount="100.00", due_date="2026-04-15")
+        d = await client.post(f"{V1}/invoices/A/disputes", json={"category": "quality", "note": "broken",
+                                                                "amount": "120.00", "opened_date": "2026-05-10"})
+        assert d.status_code == 201, d.text
+        now = await balance(client)
+        assert (now["open_amount"], now["disputed_amount"], now["overdue_amount"]) == ("400.00", "120.00", "280.00")
+        assert sum(map(float, now["aging"].values())) == 280  # the aging is of the undisputed amount
+        before = await balance(client, as_of="2026-05-01")  # before the dispute was opened
+        assert (before["disputed_amount"], before["overdue_amount"]) == ("0.00", "400.00")
+        overdue = (await client.get(f"{V1}/invoices?overdue_on=2026-05-01")).json()
+        assert [i["invoice_number"] for i in overdue["items"]] == ["A", "B"]
+        await client.post(f"{V1}/credit-notes", json={"credit_note_number": "CN", "customer_id": "C1", "amount": "180.00",
+                                                      "currency": "CNY", "invoice_number": "A", "reason": "agreed",
+                                                      "issue_date": "2026-05-20"})
+        # A's undisputed 180.00 is credited from 20 May: A is overdue on 15 May, not on 25 May (only disputed)
+        on = {d: [i["invoice_number"] for i in (await client.get(f"{V1}/invoices?overdue_on={d}")).json()["items"]]
+              for d in ("2026-05-15", "2026-05-25")}
+        assert on == {"2026-05-15": ["A", "B"], "2026-05-25": ["B"]}
+
+
+async def test_a_settled_instalment_is_not_overdue(tmp_path):
+    async with embedded_product(tmp_path, names=["ledger"]) as client:
+        await invoice(client, "I", amount="100.00", due_date=None, issue_date="2026-01-01", instalments=[
+            {"due_date": "2026-02-01", "amount": "40.00"}, {"due_date": "2026-07-01", "amount": "60.00"}])
+        await pay(client, "P", amount="40.00", received="2026-02-01")
+        lines = (await client.get(f"{V1}/invoices/I")).json()["instalments"]
+        assert [(line["seq"], line["days_overdue"]) for line in lines] == [(1, None), (2, -30)]
