@@ -89,9 +89,9 @@ def main(argv: list[str] | None = None) -> int:
                                   for row in rows if row["customerID"] == customer)
         print(f"== customer {customer} ({invoices} invoices)")
         for label, query in ((f"as of {as_of}", f"?as_of={as_of}"), ("today", "")):
-            b = client.get(f"/ledger/v1/customers/{customer}/balance{query}").json()
-            print(f"  {label:18} balance {b['balance']} {b['currency']}, overdue {b['overdue_amount']}, "
-                  f"aging {b['aging']}")
+            for b in client.get(f"/ledger/v1/customers/{customer}/balance{query}").json()["balances"]:
+                print(f"  {label:18} balance {b['balance']} {b['currency']}, overdue {b['overdue_amount']}, "
+                      f"aging {b['aging']}")
         sweep = client.post("/ledger/v1/aging-sweeps", json={"as_of": date.today().isoformat()}).json()
         print(f"== aging sweep for {sweep['as_of']}: {sweep['examined']} instalments examined, "
               f"{sweep['events']} overdue-threshold events emitted in {sweep['seconds']} s")

@@ -264,9 +264,7 @@ class ApprovalIn(In):
     effective_date: date | None = Field(None, description="when the write-off takes effect; default today")
 
 
-class BalanceOut(BaseModel):
-    customer_id: str
-    as_of: date
+class CurrencyBalanceOut(BaseModel):
     currency: str
     balance: DecimalAmount = Field(description="open_amount - unapplied_cash")
     open_amount: DecimalAmount = Field(description="what is open at as_of, disputed or not")
@@ -274,6 +272,13 @@ class BalanceOut(BaseModel):
     unapplied_cash: DecimalAmount
     disputed_amount: DecimalAmount = Field(description="open and disputed at as_of: never overdue, not aged")
     aging: dict[str, DecimalAmount] = Field(description="the undisputed open amount by aging bucket")
+
+
+class BalanceOut(BaseModel):
+    customer_id: str
+    as_of: date
+    balances: list[CurrencyBalanceOut] = Field(description="one per currency the customer has entries in (or "
+                                                           "the one asked), never converted")
 
 
 class StatementLineOut(BaseModel):

@@ -154,12 +154,14 @@ async def write_off(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, write_off_i
 
 
 async def _currency(uow: UnitOfWork, customer_id: str, currency: str | None) -> str:
+    """The statement's currency: the one asked, or the customer's only one."""
     known = await journal_repo.currencies(uow, customer_id)
     if not known:
         raise NotFound(f"no ledger entries for customer {customer_id!r}")
     if currency is None:
         if len(known) > 1:
-            raise RuleError(f"the customer has balances in {', '.join(known)}: choose one", "currency", "currency_required")
+            raise RuleError(f"the customer has entries in {', '.join(known)}: choose one", "currency",
+                            "currency_required")
         return known[0]
     if currency not in known:
         raise NotFound(f"customer {customer_id!r} has no entries in {currency}")
@@ -168,21 +170,30 @@ async def _currency(uow: UnitOfWork, customer_id: str, currency: str | None) -> 
 
 async def balance(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, customer_id: str, as_of: date | None = None,
                   currency: str | None = None) -> dict:
-    as_of, cfg = ctx.on(as_of), deps.config
+    """The customer's balance in every currency it has entries in (or the one asked)."""
+    as_of = ctx.on(as_of)
     async with uow:
-        cur = await _currency(uow, customer_id, currency)
-        total = await journal_repo.balance_as_of(uow, customer_id, cur, as_of)
-        items = await journal_repo.open_as_of(uow, customer_id, cur, as_of)
-        open_minor = sum(i.open_minor for i in items)
-        disputed = {i.id: disputed_part(i.open_minor, i.disputed_minor) for i in items}
-        overdue = sum(i.open_minor - disputed[i.id] for i in items if i.due_date < as_of)
-        aging = bucket_totals([(i.due_date, Money.from_minor(i.open_minor - disputed[i.id], cur)) for i in items
-                               if i.open_minor > disputed[i.id]], as_of, cur, cfg.buckets)
-        return {"customer_id": customer_id, "as_of": as_of, "currency": cur, "balance": dec(total, cur),
-                "open_amount": dec(open_minor, cur), "overdue_amount": dec(overdue, cur),
-                "unapplied_cash": dec(open_minor - total, cur),
-                "disputed_amount": dec(sum(disputed.values()), cur),
-                "aging": {k: v.amount for k, v in aging.items()}}
+        known = await journal_repo.currencies(uow, customer_id)
+        if not known:
+            raise NotFound(f"no ledger entries for customer {customer_id!r}")
+        if currency is not None and currency not in known:
+            raise NotFound(f"customer {customer_id!r} has no entries in {currency}")
+        balances = [await _balance_in(deps, uow, customer_id, cur, as_of) for cur in known
+                    if currency in (None, cur)]
+    return {"customer_id": customer_id, "as_of": as_of, "balances": balances}
+
+
+async def _balance_in(deps: LedgerDeps, uow: UnitOfWork, customer_id: str, cur: str, as_of: date) -> dict:
+    total = await journal_repo.balance_as_of(uow, customer_id, cur, as_of)
+    items = await journal_repo.open_as_of(uow, customer_id, cur, as_of)
+    open_minor = sum(i.open_minor for i in items)
+    disputed = {i.id: disputed_part(i.open_minor, i.disputed_minor) for i in items}
+    overdue = sum(i.open_minor - disputed[i.id] for i in items if i.due_date < as_of)
+    aging = bucket_totals([(i.due_date, Money.from_minor(i.open_minor - disputed[i.id], cur)) for i in items
+                           if i.open_minor > disputed[i.id]], as_of, cur, deps.config.buckets)
+    return {"currency": cur, "balance": dec(total, cur), "open_amount": dec(open_minor, cur),
+            "overdue_amount": dec(overdue, cur), "unapplied_cash": dec(open_minor - total, cur),
+            "disputed_amount": dec(sum(disputed.values()), cur), "aging": {k: v.amount for k, v in aging.items()}}
 
 
 async def late_fees(uow: UnitOfWork, items, as_of: date, cfg: LedgerConfig, currency: str) -> list[dict]:

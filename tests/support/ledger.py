@@ -1,4 +1,4 @@
-"""Helpers for the ledger's HTTP tests through the embedded product (SQLite)."""
+"""Helpers for the ledger's tests through the embedded product (SQLite, or PostgreSQL by URL)."""
 from __future__ import annotations
 
 import json
@@ -49,9 +49,11 @@ async def pay(client, reference: str, customer: str = "C1", amount: str = "100.0
 
 
 async def balance(client, customer: str = "C1", as_of: str | None = None) -> dict:
+    """The balance of a customer with entries in one currency (the only entry of `balances`)."""
     r = await client.get(f"{V1}/customers/{customer}/balance" + (f"?as_of={as_of}" if as_of else ""))
     assert r.status_code == 200, r.text
-    return r.json()
+    [only] = r.json()["balances"]
+    return {"customer_id": r.json()["customer_id"], "as_of": r.json()["as_of"], **only}
 
 
 def db(client):

@@ -20,10 +20,11 @@ router = APIRouter(tags=["customers"], responses=problem_responses(401, 403))
 
 @router.get("/customers/{customer_id}/balance", response_model=BalanceOut,
             summary="What the customer owes as of a date",
-            description="Movements effective after `as_of` are excluded. balance = open_amount - unapplied_cash.",
+            description="Movements effective after `as_of` are excluded. balance = open_amount - unapplied_cash, "
+                        "per currency (a customer may owe in several; amounts are never converted).",
             responses=problem_responses(404, 422))
 async def balance(customer_id: str, deps: Deps, uow: Uow, ctx: Reader, as_of: date | None = Query(None),
-                  currency: CurrencyCode | None = Query(None, description="needed when the customer has several")
+                  currency: CurrencyCode | None = Query(None, description="only this currency")
                   ) -> BalanceOut:
     return BalanceOut.model_validate(await views.balance(deps, uow, ctx, customer_id, as_of, currency))
 

@@ -52,11 +52,12 @@ async def test_the_ibm_sample_imports_and_balances_match_the_csv(tmp_path):
             for on in (date(2012, 6, 30), date(2013, 3, 31), date(2013, 12, 31)):
                 if not any(r["customer"] == customer and r["issued"] <= on for r in sample):
                     continue
-                b = (await client.get(f"/ledger/v1/customers/{customer}/balance?as_of={on}")).json()
+                [b] = (await client.get(f"/ledger/v1/customers/{customer}/balance?as_of={on}")).json()["balances"]
                 bal, overdue = expected(sample, customer, on)
                 assert (Decimal(b["balance"]), Decimal(b["overdue_amount"]), b["unapplied_cash"]) == (
                     bal, overdue, "0.00"), (customer, on)
-            assert (await client.get(f"/ledger/v1/customers/{customer}/balance")).json()["balance"] == "0.00"
+            assert (await client.get(f"/ledger/v1/customers/{customer}/balance")).json()["balances"][0]["balance"] == \
+                "0.00"
         st = (await client.get(f"/ledger/v1/customers/{customers[0]}/statement?from=2013-01-01&to=2013-12-31")).json()
         assert Decimal(st["closing_balance"]) == expected(sample, customers[0], date(2013, 12, 31))[0]
         again = await client.post("/ledger/v1/imports", files={"file": ("ibm.csv", data, "text/csv")},

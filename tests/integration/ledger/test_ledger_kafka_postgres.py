@@ -240,9 +240,10 @@ async def test_the_http_contract_on_postgresql(tmp_path, postgres_url):
         assert r.status_code == 200, r.text
         r = await client.post(f"{v1}/payments/P1/reversal", json={"reason": "bounced", "reversed_date": "2026-05-20"})
         assert r.status_code == 200, r.text
-        b = (await client.get(f"{v1}/customers/C1/balance")).json()
+        [b] = (await client.get(f"{v1}/customers/C1/balance")).json()["balances"]
         assert (b["balance"], b["open_amount"], b["unapplied_cash"]) == ("370.00", "370.00", "0.00")
-        assert (await client.get(f"{v1}/customers/C1/balance?as_of=2026-05-10")).json()["balance"] == "30.00"
+        assert (await client.get(f"{v1}/customers/C1/balance?as_of=2026-05-10")).json()["balances"][0]["balance"] == \
+            "30.00"
         st = (await client.get(f"{v1}/customers/C1/statement?from=2026-05-01&to=2026-05-31")).json()
         assert (st["opening_balance"], st["closing_balance"]) == ("300.00", "380.00")  # the discount is dated 06-01
         sweep = (await client.post(f"{v1}/aging-sweeps", json={"as_of": "2026-06-01"})).json()
@@ -255,4 +256,4 @@ async def test_the_http_contract_on_postgresql(tmp_path, postgres_url):
                               data={"mapping": json.dumps(mapping)})
         assert r.status_code == 201 and r.json()["imported_invoices"] == 2, r.text
         await client.host.settle()
-        assert (await client.get(f"{v1}/customers/C2/balance")).json()["balance"] == "30.00"
+        assert (await client.get(f"{v1}/customers/C2/balance")).json()["balances"][0]["balance"] == "30.00"

@@ -55,9 +55,13 @@ async def test_statement_errors(tmp_path):
         assert_problem(await client.get(f"{V1}/customers/C1/statement?from=2026-05-01"), 422, "to")
         assert_problem(await client.get(f"{V1}/customers/NOBODY/statement?from=2026-01-01&to=2026-02-01"), 404)
         await invoice(client, "USD-1", amount="10.00", currency="USD")
-        assert_problem(await client.get(f"{V1}/customers/C1/balance"), 422, "currency")
+        assert_problem(await client.get(f"{V1}/customers/C1/statement?from=2026-01-01&to=2026-12-31"), 422,
+                       "currency")
+        both = (await client.get(f"{V1}/customers/C1/balance")).json()["balances"]
+        assert [(b["currency"], b["balance"]) for b in both] == [("CNY", "180.00"), ("USD", "10.00")]
         r = await client.get(f"{V1}/customers/C1/balance?currency=USD")
-        assert r.json()["balance"] == "10.00"
+        assert [b["balance"] for b in r.json()["balances"]] == ["10.00"]
+        assert_problem(await client.get(f"{V1}/customers/C1/balance?currency=EUR"), 404)
 
 
 async def test_late_fee_on_demand_is_not_booked(tmp_path):

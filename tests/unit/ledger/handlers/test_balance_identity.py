@@ -177,7 +177,7 @@ class Play:
             self.totals["write_off"] += minor
         elif kind == "refund":
             async with self.rt.uow() as uow:
-                b = await views.balance(self.deps, uow, self.ctx(), self.customer, self.today, CUR)
+                [b] = (await views.balance(self.deps, uow, self.ctx(), self.customer, self.today, CUR))["balances"]
             minor = min(op[1], Money(b["unapplied_cash"], CUR).minor)
             if minor > 0:
                 await payments.record_refund(self.deps, self.rt.uow(), self.ctx(), refund_reference=self.ref("R"),
@@ -204,10 +204,11 @@ class Play:
     async def check(self) -> None:
         for day, expected in self.expected_by_date.items():
             async with self.rt.uow() as uow:
-                b = await views.balance(self.deps, uow, self.ctx(), self.customer, day, CUR)
+                [b] = (await views.balance(self.deps, uow, self.ctx(), self.customer, day, CUR))["balances"]
             assert Money(b["balance"], CUR).minor == expected, (day, b, expected)
         async with self.rt.uow() as uow:
-            final = await views.balance(self.deps, uow, self.ctx(), self.customer, date(2100, 1, 1), CUR)
+            [final] = (await views.balance(self.deps, uow, self.ctx(), self.customer, date(2100, 1, 1),
+                                            CUR))["balances"]
         async with self.rt.db.engine.connect() as conn:
             open_projection = await conn.scalar(sa.select(sa.func.coalesce(sa.func.sum(inv_table.c.open_minor), 0))
                                                 .where(inv_table.c.customer_id == self.customer))
