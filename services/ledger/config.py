@@ -53,6 +53,9 @@ class LedgerConfig(BaseSettings):
     holidays: tuple[date, ...] = ()
     extra_workdays: tuple[date, ...] = ()
 
+    # Write-offs: a bad debt is confirmed by its age or by a documented cause (bankruptcy, ...).
+    write_off_min_overdue_days: int = Field(180, ge=0, le=3650)
+
     # Bulk import limits.
     import_max_rows: int = Field(200_000, ge=1)
     import_max_bytes: int = Field(50 * 1024 * 1024, ge=1024)

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.ledger.domain.write_offs import WriteOffCause
 from shared.events.ledger import Contact
 from shared.money import CurrencyCode, DecimalAmount
 
@@ -84,6 +85,8 @@ class WriteOffOut(BaseModel):
     amount: DecimalAmount
     currency: str
     reason: str
+    cause: str | None = None
+    cause_reference: str | None = None
     requested_by: str
     requested_date: date
     status: str
@@ -256,6 +259,12 @@ class ResolutionIn(In):
 class WriteOffIn(In):
     amount: DecimalAmount
     reason: str = Field(min_length=1, max_length=2000, examples=["customer bankrupt, liquidation closed"])
+    cause: WriteOffCause | None = Field(
+        None, description="a documented cause; without one the invoice must be overdue at least the configured "
+                          "days (AR_LEDGER_WRITE_OFF_MIN_OVERDUE_DAYS, default 180)")
+    cause_reference: str | None = Field(None, min_length=1, max_length=200,
+                                        description="the document proving the cause, e.g. the court's case number",
+                                        examples=["(2026)沪0115破123号"])
 
 
 class ApprovalIn(In):

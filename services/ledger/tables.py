@@ -213,6 +213,8 @@ class WriteOff(LedgerTable, table=True):
     currency: str = Field(max_length=3)
     amount_minor: int = minor()
     reason: str = Field(max_length=2000)
+    cause: str | None = Field(default=None, max_length=20)  # bankruptcy | court_ruling | agreement | deregistered
+    cause_reference: str | None = Field(default=None, max_length=200)  # the document proving it
     requested_by: str = Field(max_length=100)
     requested_date: date
     status: str = Field(max_length=20)  # requested | approved | rejected

@@ -139,8 +139,9 @@ async def dispute(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, dispute_id: s
 def write_off_dict(row) -> dict:
     cur = row.currency
     return {"write_off_id": row.id, "invoice_number": row.invoice_number, "customer_id": row.customer_id,
-            "amount": dec(row.amount_minor, cur), "currency": cur, "reason": row.reason,
-            "requested_by": row.requested_by, "requested_date": row.requested_date, "status": row.status,
+            "amount": dec(row.amount_minor, cur), "currency": cur, "reason": row.reason, "cause": row.cause,
+            "cause_reference": row.cause_reference, "requested_by": row.requested_by,
+            "requested_date": row.requested_date, "status": row.status,
             "decided_by": row.decided_by, "decided_date": row.decided_date, "decision_note": row.decision_note,
             "effective_date": row.effective_date, "recovered_amount": dec(row.recovered_minor, cur)}
 

@@ -1,7 +1,11 @@
 """Write-offs (坏账核销, 001/003): bad debts leave the receivable through an approval.
 
 - Request: only a user with the finance role; a non-blank reason; 0 < amount <=
-  the open amount of the invoice.
+  the open amount of the invoice; and grounds (001, 003: a bad debt is confirmed by its
+  overdue time or by what happened to the debtor): overdue at least a configured number
+  of days (180 by default, where the receivable turns quasi-doubtful), or a documented
+  cause — bankruptcy, a court ruling, a settlement agreement, the debtor deregistered —
+  with the document's reference. The grounds are checked again at approval.
 - Decision by a second person: approver != requester, and the approver has the
   finance or general_manager role. requested -> approved | rejected; both final
   (`WriteOffTransitionError`, 409). Approval may re-check the open amount, which can
@@ -41,6 +45,33 @@ class WriteOffTransitionError(WriteOffError):
     status = 409
 
 
+class WriteOffCause(StrEnum):
+    BANKRUPTCY = "bankruptcy"  # 破产清算
+    COURT_RULING = "court_ruling"  # 法院判决/裁定, e.g. enforcement ended without assets
+    AGREEMENT = "agreement"  # a settlement agreement (和解/债务重组) forgiving the rest
+    DEREGISTERED = "deregistered"  # the debtor deregistered or its licence revoked (注销/吊销)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOffGrounds:
+    days_overdue: int  # of the invoice's longest overdue open instalment (0 when none is)
+    cause: WriteOffCause | None = None
+    cause_reference: str | None = None
+
+
+def check_grounds(grounds: WriteOffGrounds, min_overdue_days: int) -> None:
+    if grounds.cause is not None:
+        if not (grounds.cause_reference or "").strip():
+            raise WriteOffError(f"a {grounds.cause.value} write-off needs the document's reference",
+                                field="cause_reference", rule="write_off.cause_reference")
+        return
+    if grounds.days_overdue < min_overdue_days:
+        raise WriteOffError(f"the invoice is {max(grounds.days_overdue, 0)} days overdue: a write-off needs "
+                            f"{min_overdue_days} days overdue or a documented cause ("
+                            f"{', '.join(c.value for c in WriteOffCause)})", field="cause",
+                            rule="write_off.grounds")
+
+
 class WriteOffStatus(StrEnum):
     REQUESTED = "requested"
     APPROVED = "approved"
@@ -77,12 +108,14 @@ def _has(roles: Collection[str], allowed: frozenset[str]) -> bool:
 
 
 def request_write_off(invoice_number: str, amount: Money, open_amount: Money, reason: str, requested_by: str,
-                      requester_roles: Collection[str], requested_on: date) -> WriteOff:
+                      requester_roles: Collection[str], requested_on: date, *,
+                      grounds: WriteOffGrounds | None = None, min_overdue_days: int = 0) -> WriteOff:
     if not _has(requester_roles, REQUESTER_ROLES):
         raise WriteOffForbidden("only finance may request a write-off", field="requested_by")
     if not reason or not reason.strip():
         raise WriteOffError("a write-off needs a reason", field="reason", rule="write_off.reason")
     _check_amount(amount, open_amount)
+    check_grounds(grounds or WriteOffGrounds(min_overdue_days), min_overdue_days)
     return WriteOff(invoice_number, amount, reason.strip(), requested_by, requested_on)
 
 
@@ -113,10 +146,13 @@ def _decide(write_off: WriteOff, to: WriteOffStatus, by: str, roles: Collection[
 
 
 def approve_write_off(write_off: WriteOff, approver: str, approver_roles: Collection[str], on: date, *,
-                      open_amount: Money | None = None, note: str = "") -> WriteOff:
+                      open_amount: Money | None = None, note: str = "", grounds: WriteOffGrounds | None = None,
+                      min_overdue_days: int = 0) -> WriteOff:
     decided = _decide(write_off, WriteOffStatus.APPROVED, approver, approver_roles, on, note)
     if open_amount is not None:
         _check_amount(write_off.amount, open_amount)
+    if grounds is not None:
+        check_grounds(grounds, min_overdue_days)
     return decided
 
 

@@ -49,11 +49,14 @@ async def resolve(dispute_id: str, body: ResolutionIn, deps: Deps, uow: Uow, ctx
 
 @router.post("/invoices/{invoice_number}/write-offs", status_code=201, response_model=WriteOffOut,
              summary="Request a write-off (finance)",
-             description="Needs a reason; takes effect only when another person approves it.",
+             description="Needs a reason and grounds: the invoice overdue at least the configured days (180 by "
+                         "default) or a documented cause with its reference. Takes effect only when another "
+                         "person approves it (finance or general manager; an admin key is not a business role).",
              responses=problem_responses(404, 422))
 async def request_write_off(invoice_number: str, body: WriteOffIn, deps: Deps, uow: Uow,
                             ctx: Finance) -> WriteOffOut:
-    write_off_id = await write_offs.request(deps, uow, ctx, invoice_number, amount=body.amount, reason=body.reason)
+    write_off_id = await write_offs.request(deps, uow, ctx, invoice_number, amount=body.amount, reason=body.reason,
+                                            cause=body.cause, cause_reference=body.cause_reference)
     return WriteOffOut.model_validate(await views.write_off(deps, uow, ctx, write_off_id))
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from services.ledger.domain.allocation import ExplicitAllocation, allocate_payment
-from services.ledger.domain.write_offs import (WriteOff, WriteOffStatus, approve_write_off, reject_write_off,
-                                               request_write_off)
+from services.ledger.domain.write_offs import (WriteOff, WriteOffCause, WriteOffGrounds, WriteOffStatus,
+                                               approve_write_off, reject_write_off, request_write_off)
 from services.ledger.deps import LedgerDeps
 from services.ledger.handlers.book import Book
 from services.ledger.handlers.common import money, new_id
@@ -35,23 +35,33 @@ async def _invoice(uow: UnitOfWork, number: str):
     return invoice
 
 
+async def _grounds(uow: UnitOfWork, number: str, today: date, cause: str | None,
+                   cause_reference: str | None) -> WriteOffGrounds:
+    items = await Book(None).load_invoice(uow, number)
+    overdue = max(((today - it.due_date).days for it in items if it.open > 0), default=0)
+    return WriteOffGrounds(overdue, WriteOffCause(cause) if cause else None, cause_reference)
+
+
 async def request(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, invoice_number: str, *, amount,
-                  reason: str) -> str:
+                  reason: str, cause: str | None = None, cause_reference: str | None = None) -> str:
     async with uow:
         invoice = await _invoice(uow, invoice_number)
         cur = invoice.currency
         value = money(amount, cur, "amount")
         today = ctx.on(None)
         w = request_write_off(invoice_number, value, Money.from_minor(invoice.open_minor, cur), reason, ctx.actor,
-                              ctx.roles, today)
+                              ctx.roles, today, min_overdue_days=deps.config.write_off_min_overdue_days,
+                              grounds=await _grounds(uow, invoice_number, today, cause, cause_reference))
         write_off_id = new_id("WO")
         await repo.insert_write_off(uow, {
             "id": write_off_id, "invoice_number": invoice_number, "customer_id": invoice.customer_id,
-            "currency": cur, "amount_minor": value.minor, "reason": w.reason, "requested_by": ctx.actor,
-            "requested_date": today, "status": w.status.value, "recovered_minor": 0, "created_at": ctx.now})
+            "currency": cur, "amount_minor": value.minor, "reason": w.reason, "cause": cause,
+            "cause_reference": cause_reference, "requested_by": ctx.actor, "requested_date": today,
+            "status": w.status.value, "recovered_minor": 0, "created_at": ctx.now})
         await post(uow, ctx, customer_id=invoice.customer_id, kind="write_off_requested", effective_date=today,
                    currency=cur, amount_minor=value.minor, balance_delta_minor=0, reference=write_off_id,
-                   invoice_number=invoice_number, lines={"reason": w.reason})
+                   invoice_number=invoice_number, lines={"reason": w.reason, "cause": cause,
+                                                         "cause_reference": cause_reference})
         await uow.commit()
     return write_off_id
 
@@ -77,7 +87,9 @@ async def decide(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, write_off_id: 
         await lock_customers(uow, [row.customer_id])
         invoice = await _invoice(uow, row.invoice_number)
         w = approve_write_off(write_off_model(row), ctx.actor, ctx.roles, today,
-                              open_amount=Money.from_minor(invoice.open_minor, cur), note=note)
+                              open_amount=Money.from_minor(invoice.open_minor, cur), note=note,
+                              grounds=await _grounds(uow, row.invoice_number, today, row.cause, row.cause_reference),
+                              min_overdue_days=deps.config.write_off_min_overdue_days)
         effective = effective_date or today
         if effective < invoice.issue_date:
             raise RuleError("a write-off cannot take effect before the invoice was issued", "effective_date", "write_off.date")

@@ -4,7 +4,8 @@ import pytest
 
 from shared.money import Money
 from services.ledger.domain.write_offs import (
-    WriteOffError, WriteOffForbidden, WriteOffStatus as S, WriteOffTransitionError, approve_write_off,
+    WriteOffCause, WriteOffError, WriteOffForbidden, WriteOffGrounds, WriteOffStatus as S, WriteOffTransitionError,
+    approve_write_off, check_grounds,
     record_recovery, recoverable_total, reject_write_off, request_write_off,
 )
 
@@ -107,3 +108,19 @@ def test_recoverable_total_across_write_offs():
     ws = [record_recovery(approved("500"), cny("100"), date(2024, 7, 1)), approved("200"), requested("50"),
           request_write_off("INV-U", Money.of("9", "USD"), Money.of("9", "USD"), "r", "alice", ["finance"], DAY)]
     assert recoverable_total(ws, "CNY") == cny("600")
+
+
+@pytest.mark.parametrize("grounds, field", [
+    (WriteOffGrounds(179), "cause"),
+    (WriteOffGrounds(-30), "cause"),
+    (WriteOffGrounds(0, WriteOffCause.BANKRUPTCY, " "), "cause_reference"),
+])
+def test_a_write_off_needs_its_age_or_a_documented_cause(grounds, field):
+    with pytest.raises(WriteOffError) as err:
+        check_grounds(grounds, 180)
+    assert err.value.field == field
+
+
+def test_grounds_that_suffice():
+    check_grounds(WriteOffGrounds(180), 180)
+    check_grounds(WriteOffGrounds(0, WriteOffCause.COURT_RULING, "(2026)沪01执123号"), 180)

@@ -156,9 +156,11 @@ async def test_write_off_needs_a_second_person_and_recovery_continues(tmp_path):
                                          headers=k["sales"]), 403)
         assert_problem(await client.post(f"{V1}/invoices/A/write-offs", json={"amount": "70.01", "reason": "gone"},
                                          headers=k["finance"]), 422, "amount", "write_off.exceeds_open")
-        r = await client.post(f"{V1}/invoices/A/write-offs", json={"amount": "70.00", "reason": "bankrupt"},
-                              headers=k["finance"])
+        grounds = {"cause": "bankruptcy", "cause_reference": "(2026)沪0115破123号"}
+        r = await client.post(f"{V1}/invoices/A/write-offs", json={"amount": "70.00", "reason": "bankrupt",
+                                                                   **grounds}, headers=k["finance"])
         assert r.status_code == 201, r.text
+        assert (r.json()["cause"], r.json()["cause_reference"]) == ("bankruptcy", "(2026)沪0115破123号")
         wo = r.json()
         assert wo["status"] == "requested"
         url = f"{V1}/write-offs/{wo['write_off_id']}/approval"
@@ -197,10 +199,38 @@ async def test_a_rejected_write_off_changes_nothing(tmp_path):
     async with embedded_product(tmp_path, names=["ledger"]) as client:
         k = await keys(client, "finance", "finance2")
         await invoice(client, "A", amount="100.00")
-        wo = (await client.post(f"{V1}/invoices/A/write-offs", json={"amount": "100.00", "reason": "r"},
+        wo = (await client.post(f"{V1}/invoices/A/write-offs", json={"amount": "100.00", "reason": "r",
+                                                                          "cause": "agreement",
+                                                                          "cause_reference": "SA-7"},
                                 headers=k["finance"])).json()
         r = await client.post(f"{V1}/write-offs/{wo['write_off_id']}/approval",
                               json={"decision": "reject", "note": "keep collecting"}, headers=k["finance2"])
         assert r.json()["status"] == "rejected"
         assert (await client.get(f"{V1}/invoices/A")).json()["status"] == "open"
         assert await outbox(client, "invoice-written-off") == []
+
+
+async def test_a_write_off_needs_an_old_debt_or_a_documented_cause_and_a_business_approver(tmp_path):
+    async with embedded_product(tmp_path, names=["ledger"]) as client:  # today: 2026-06-01
+        k = await keys(client, "finance", "finance2")
+        await invoice(client, "NEW", amount="100.00", issue_date="2026-05-01", due_date="2026-06-30")
+        await invoice(client, "OLD", amount="100.00", issue_date="2025-10-01", due_date="2025-11-01")
+        before = await counts(client)
+        r = await client.post(f"{V1}/invoices/NEW/write-offs", json={"amount": "100.00", "reason": "gone"},
+                              headers=k["finance"])
+        assert_problem(r, 422, "cause", "write_off.grounds")  # not even due
+        r = await client.post(f"{V1}/invoices/NEW/write-offs", json={"amount": "100.00", "reason": "gone",
+                                                                     "cause": "court_ruling"}, headers=k["finance"])
+        assert_problem(r, 422, "cause_reference", "write_off.cause_reference")
+        assert_problem(await client.post(f"{V1}/invoices/NEW/write-offs", json={
+            "amount": "100.00", "reason": "gone", "cause": "lost_interest", "cause_reference": "x"},
+            headers=k["finance"]), 422, "cause")
+        assert await counts(client) == before
+        old = await client.post(f"{V1}/invoices/OLD/write-offs", json={"amount": "100.00", "reason": "212 days"},
+                                headers=k["finance"])
+        assert old.status_code == 201, old.text  # overdue beyond 180 days: no cause needed
+        url = f"{V1}/write-offs/{old.json()['write_off_id']}/approval"
+        # the admin key manages keys: it is not a business approval
+        assert_problem(await client.post(url, json={}), 403, rule="write_off.approver_role")
+        r = await client.post(url, json={}, headers=k["finance2"])
+        assert r.status_code == 200 and r.json()["status"] == "approved", r.text

@@ -168,7 +168,7 @@ class Play:
                 open_minor = (await invoices.repo.get(uow, number)).open_minor
             minor = max(1, open_minor * op[2] // 100)
             request = write_offs.request(self.deps, self.rt.uow(), self.ctx("alice"), number, amount=money(minor),
-                                         reason="gone")
+                                         reason="gone", cause="agreement", cause_reference="SA-1")
             if open_minor == 0:
                 assert await self.refused(request)
                 return
