@@ -12,6 +12,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.ledger.domain.aging import AgingBuckets
+from services.ledger.domain.invoices import LargeOrderAction, LargeOrderPolicy
 from services.ledger.domain.late_fees import AccrualBasis, LateFeePolicy
 from services.ledger.domain.receivable_class import ClassThresholds
 from services.ledger.domain.sweep import DEFAULT_THRESHOLDS, validate_thresholds
@@ -53,6 +54,12 @@ class LedgerConfig(BaseSettings):
     holidays: tuple[date, ...] = ()
     extra_workdays: tuple[date, ...] = ()
 
+    # Large orders (seed 000): in instalments, the first at least N % (refuse, or book and flag).
+    large_order_thresholds: dict[str, Decimal] = Field(default_factory=lambda: {"CNY": Decimal(1_000_000)},
+                                                       description="currency -> the smallest large invoice")
+    large_order_min_down_percent: Decimal = Field(Decimal(30), ge=0, le=100)
+    large_order_action: LargeOrderAction = LargeOrderAction.FLAG
+
     # Write-offs: a bad debt is confirmed by its age or by a documented cause (bankruptcy, ...).
     write_off_min_overdue_days: int = Field(180, ge=0, le=3650)
 
@@ -65,7 +72,7 @@ class LedgerConfig(BaseSettings):
     def _ladder(cls, value: tuple[int, ...]) -> tuple[int, ...]:
         return validate_thresholds(value)
 
-    @field_validator("late_fee_daily_rate", "late_fee_cap_rate", mode="before")
+    @field_validator("late_fee_daily_rate", "late_fee_cap_rate", "large_order_min_down_percent", mode="before")
     @classmethod
     def _no_float(cls, value):
         if isinstance(value, float):
@@ -81,6 +88,18 @@ class LedgerConfig(BaseSettings):
     def buckets(self) -> AgingBuckets:
         return AgingBuckets(self.aging_bounds)
 
+    @field_validator("large_order_thresholds", mode="before")
+    @classmethod
+    def _no_float_amounts(cls, value):
+        if isinstance(value, dict) and any(isinstance(v, float) for v in value.values()):
+            raise ValueError("give amounts as decimal strings, e.g. {\"CNY\": \"1000000\"}")
+        return value
+
+    @cached_property
+    def large_orders(self) -> LargeOrderPolicy:
+        return LargeOrderPolicy(dict(self.large_order_thresholds), self.large_order_min_down_percent,
+                                self.large_order_action)
+
     @cached_property
     def work_calendar(self) -> WorkCalendar:
         return WorkCalendar.of(self.holidays, self.extra_workdays, official=self.official_calendar)
@@ -95,5 +114,5 @@ def load_config(**overrides) -> LedgerConfig:
     """Read once, at start-up (bootstrap.dependencies); the derived policies are built now so
     a bad value stops the start, not the first request that needs it."""
     config = LedgerConfig(**overrides)
-    config.class_thresholds, config.buckets, config.late_fee_policy
+    config.class_thresholds, config.buckets, config.late_fee_policy, config.large_orders, config.work_calendar
     return config

@@ -122,6 +122,8 @@ class InvoiceOut(BaseModel):
     customer_type: str | None
     salesperson: str | None
     bill_to: Contact | None = None
+    flags: list[str] = Field(default_factory=list, description="what a rule found, e.g. large_order.down_payment: a "
+                                                               "large order whose first instalment is under 30 %")
     source: str
     instalments: list[InstalmentOut]
     disputes: list[DisputeOut] = []

@@ -50,6 +50,7 @@ class Invoice(LedgerTable, table=True):
     customer_type: str | None = Field(default=None, max_length=100)
     salesperson: str | None = Field(default=None, max_length=100)
     bill_to: str | None = Field(default=None, sa_type=sa.Text)  # the bill-to contact as JSON
+    flags: str | None = Field(default=None, sa_type=sa.Text)  # JSON list: what a rule found (large_order.*)
     source: str = Field(max_length=20)  # rest | event | import
     content_hash: str = Field(max_length=64)
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))

@@ -68,7 +68,8 @@ def invoice_dict(row, instalments, today: date, cfg: LedgerConfig, disputes=(), 
         "receivable_class": max(classes, key=_CLASS_ORDER.index) if classes else None,
         **{k: getattr(row, k) for k in ("contract_ref", "delivery_ref", "order_ref", "region", "product_line",
                                         "customer_type", "salesperson")},
-        "bill_to": json.loads(row.bill_to) if row.bill_to else None, "source": row.source, "instalments": lines,
+        "bill_to": json.loads(row.bill_to) if row.bill_to else None, "flags": json.loads(row.flags or "[]"),
+        "source": row.source, "instalments": lines,
         "disputes": [dispute_dict(d) for d in disputes], "write_offs": [write_off_dict(w) for w in write_offs],
     }
 

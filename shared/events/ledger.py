@@ -95,6 +95,8 @@ class InvoiceRecordedV1(EventPayload):
     customer_type: str | None = None
     salesperson: str | None = None
     bill_to: Contact | None = None
+    flags: list[str] = Field(default_factory=list, description="what a ledger rule found and let through, e.g. "
+                                                               "large_order.down_payment")
     recorded_via: Literal["billing", "api", "import"] = Field(description="where the ledger got it")
 
 

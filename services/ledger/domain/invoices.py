@@ -11,9 +11,11 @@ still open.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from services.ledger.domain.instalments import Instalment, ScheduleError, single_instalment, validate_schedule
@@ -53,3 +55,40 @@ def invoice_status(amount_minor: int, open_minor: int, written_off_minor: int) -
     if open_minor <= 0:
         return "written_off" if written_off_minor > 0 else "settled"
     return "open" if open_minor >= amount_minor else "partially_paid"
+
+
+class LargeOrderAction(StrEnum):
+    FLAG = "flag"  # book it, flagged for finance and the salesperson
+    REFUSE = "refuse"  # 422 over the API; billing's event is dead-lettered
+
+
+@dataclass(frozen=True)
+class LargeOrderPolicy:
+    """Seed 000: "大额订单 … 分阶段收款，首付款比例不低于30%" — a large order is collected in
+    stages, the first (the down payment) at least 30 % of the amount. The seed names no
+    amount for "large": the thresholds per currency are configuration (ours)."""
+    thresholds: Mapping[str, Decimal] = field(default_factory=dict)  # currency -> smallest large amount
+    min_down_percent: Decimal = Decimal(30)
+    action: LargeOrderAction = LargeOrderAction.FLAG
+
+
+def large_order_findings(amount: Money, schedule: Sequence[Instalment], policy: LargeOrderPolicy) -> list[str]:
+    """What a large order's schedule lacks: a staged plan, or a big enough first stage."""
+    threshold = policy.thresholds.get(amount.currency)
+    if threshold is None or amount.amount < threshold:
+        return []
+    if len(schedule) < 2:
+        return ["large_order.no_instalments"]
+    first = min(schedule, key=lambda line: (line.due_date, line.seq))
+    if first.amount.amount * 100 < amount.amount * policy.min_down_percent:
+        return ["large_order.down_payment"]
+    return []
+
+
+def check_large_order(amount: Money, schedule: Sequence[Instalment], policy: LargeOrderPolicy) -> list[str]:
+    """The findings to flag the invoice with, or a refusal when the policy says so."""
+    findings = large_order_findings(amount, schedule, policy)
+    if findings and policy.action is LargeOrderAction.REFUSE:
+        raise RuleError(f"an invoice of {amount} or more is a large order: it is collected in instalments, the "
+                        f"first at least {policy.min_down_percent}% of the amount", "instalments", findings[0])
+    return findings

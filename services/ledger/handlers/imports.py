@@ -127,7 +127,7 @@ class _RowError(Exception):
         self.field, self.reason = field, reason
 
 
-def _parse(number: int, cells: dict, mapping: ImportMapping, ctx: Context) -> Row:
+def _parse(deps: LedgerDeps, number: int, cells: dict, mapping: ImportMapping, ctx: Context) -> Row:
     raw = {f: cells.get(col) for f, col in mapping.columns.items()}
     for name in DATES:
         raw[name] = _date(raw.get(name), mapping.date_format, name)
@@ -143,7 +143,7 @@ def _parse(number: int, cells: dict, mapping: ImportMapping, ctx: Context) -> Ro
             "shipment_date": raw.get("shipment_date"), "amount": str(raw["amount"]), "currency": currency}
     data.update({k: str(raw[k]) for k in REFS if raw.get(k) is not None})
     payload = InvoiceIssuedV1.model_validate(data)
-    invoice = normalize(payload, ctx)
+    invoice = normalize(deps, payload, ctx)
     paid_on = raw.get("paid_date") or raw.get("settled_date")
     paid = raw.get("paid_amount")
     if paid is None and raw.get("settled_date") is not None:
@@ -179,8 +179,8 @@ def _reason(exc: Exception) -> tuple[str, str]:
     return "row", str(exc)
 
 
-async def validate(uow: UnitOfWork, ctx: Context, data: bytes, filename: str, mapping: ImportMapping,
-                   max_rows: int) -> tuple[ImportResult, list[Row]]:
+async def validate(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, data: bytes, filename: str,
+                   mapping: ImportMapping, max_rows: int) -> tuple[ImportResult, list[Row]]:
     fmt, header, records = read_rows(data, filename, max_rows)
     _check_mapping(mapping, header)
     result = ImportResult(new_id("IMP"), filename or "upload", fmt)
@@ -189,7 +189,7 @@ async def validate(uow: UnitOfWork, ctx: Context, data: bytes, filename: str, ma
     for number, cells in records:
         result.total_rows += 1
         try:
-            row = _parse(number, cells, mapping, ctx)
+            row = _parse(deps, number, cells, mapping, ctx)
             if row.invoice.number in first_seen:
                 raise _RowError("invoice_number", f"duplicate invoice number (first at row {first_seen[row.invoice.number]})")
             first_seen[row.invoice.number] = number
@@ -225,7 +225,7 @@ async def validate(uow: UnitOfWork, ctx: Context, data: bytes, filename: str, ma
 async def run_import(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, data: bytes, filename: str,
                      mapping: ImportMapping, *, valid_rows_only: bool = False, dry_run: bool = False) -> ImportResult:
     ctx = replace(ctx, source="import")
-    result, rows = await validate(uow, ctx, data, filename, mapping, deps.config.import_max_rows)
+    result, rows = await validate(deps, uow, ctx, data, filename, mapping, deps.config.import_max_rows)
     if dry_run:
         result.status = "dry_run"
     elif result.rejected and not valid_rows_only:

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 
 from services.ledger.deps import LedgerDeps
-from services.ledger.domain.invoices import BookedSchedule, book_schedule
+from services.ledger.domain.invoices import BookedSchedule, book_schedule, check_large_order
 from services.ledger.domain.sweep import next_threshold_date
 from services.ledger.handlers import parked
 from services.ledger.handlers.book import Book
@@ -41,6 +41,7 @@ class NewInvoice:
     booked: BookedSchedule
     amount_minor: int
     hash: str
+    flags: tuple[str, ...] = ()  # what a rule found to tell finance about (e.g. a large order's schedule)
 
     @property
     def number(self) -> str:
@@ -61,22 +62,23 @@ class NewInvoice:
             instalments=[RecordedInstalment.model_construct(seq=line.seq, due_date=line.due_date,
                                                             amount=line.amount.amount)
                          for line in self.booked.instalments],
-            **{k: getattr(p, k) for k in REFS}, bill_to=p.bill_to,
+            **{k: getattr(p, k) for k in REFS}, bill_to=p.bill_to, flags=list(self.flags),
             recorded_via=RECORDED_VIA.get(self.ctx.source, "api"))
 
 
-def normalize(p: InvoiceIssuedV1, ctx: Context) -> NewInvoice:
+def normalize(deps: LedgerDeps, p: InvoiceIssuedV1, ctx: Context) -> NewInvoice:
     """Validate one invoice with the domain rules; errors name the payload's fields."""
     amount = money(p.amount, p.currency, "amount")
     booked = book_schedule(amount, p.issue_date, due_date=p.due_date, payment_terms=p.payment_terms,
                            shipment_date=p.shipment_date,
                            instalments=[(line.due_date, line.amount) for line in p.instalments or []])
+    flags = tuple(check_large_order(amount, booked.instalments, deps.config.large_orders))
     digest = fields_hash(p.invoice_number, p.customer_id, p.issue_date, booked.due_date, booked.terms_code,
                          p.shipment_date, p.currency, amount.minor,
                          tuple((x.due_date, x.amount.minor) for x in booked.instalments) if p.instalments else None,
                          *(getattr(p, k) for k in REFS),
                          *((p.bill_to.model_dump_json(),) if p.bill_to else ()))
-    return NewInvoice(p, ctx, booked, amount.minor, digest)
+    return NewInvoice(p, ctx, booked, amount.minor, digest, flags)
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ class InvoiceOutcome:
 async def record_invoices(deps: LedgerDeps, uow: UnitOfWork,
                           items: list[tuple[InvoiceIssuedV1, Context]]) -> list[InvoiceOutcome]:
     """Record a batch of invoices, each with the context it came in."""
-    normalized = [normalize(p, ctx) for p, ctx in items]  # every defect refuses the whole batch
+    normalized = [normalize(deps, p, ctx) for p, ctx in items]  # every defect refuses the whole batch
     async with uow:
         # Lock first: two copies of one invoice in flight (billing's resend racing our REST
         # call) then see each other instead of colliding on the primary key.
@@ -128,6 +130,7 @@ async def _insert(deps: LedgerDeps, uow: UnitOfWork, fresh: list[NewInvoice]) ->
             "currency": p.currency, "amount_minor": n.amount_minor, "open_minor": n.amount_minor,
             "credited_minor": 0, "written_off_minor": 0, "status": "open", "settled_date": None,
             **{k: getattr(p, k) for k in REFS}, "bill_to": p.bill_to.model_dump_json() if p.bill_to else None,
+            "flags": json.dumps(list(n.flags)) if n.flags else None,
             "source": n.ctx.source, "content_hash": n.hash, "created_at": n.ctx.now})
         lines = []
         for line in n.booked.instalments:

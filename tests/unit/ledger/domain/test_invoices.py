@@ -1,9 +1,11 @@
 """An invoice's schedule and due date as the ledger books it, and its status."""
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
-from services.ledger.domain.invoices import book_schedule, invoice_status
+from services.ledger.domain.invoices import (LargeOrderAction, LargeOrderPolicy, book_schedule, check_large_order,
+                                             invoice_status, large_order_findings)
 from shared.errors import RuleError
 from shared.money import Money
 
@@ -52,3 +54,32 @@ def test_status_follows_what_is_open():
     assert invoice_status(1000, 400, 0) == "partially_paid"
     assert invoice_status(1000, 0, 0) == "settled"
     assert invoice_status(1000, 0, 250) == "written_off"
+
+
+POLICY = LargeOrderPolicy({"CNY": Decimal(1_000_000)})
+BIG = Money.of("2000000.00", "CNY")
+
+
+def schedule(*lines):
+    return book_schedule(BIG, ISSUED, due_date=None, payment_terms=None, shipment_date=None,
+                         instalments=list(lines)).instalments
+
+
+def test_a_large_order_is_collected_in_instalments_the_first_at_least_30_percent():
+    assert large_order_findings(AMOUNT, booked(due_date=date(2026, 6, 1)).instalments, POLICY) == []  # not large
+    single = book_schedule(BIG, ISSUED, due_date=date(2026, 6, 1), payment_terms=None, shipment_date=None,
+                           instalments=None).instalments
+    assert large_order_findings(BIG, single, POLICY) == ["large_order.no_instalments"]
+    short = schedule((date(2026, 4, 1), "500000.00"), (date(2026, 6, 1), "1500000.00"))
+    assert large_order_findings(BIG, short, POLICY) == ["large_order.down_payment"]  # 25 %
+    enough = schedule((date(2026, 6, 1), "1400000.00"), (date(2026, 4, 1), "600000.00"))  # the first due is 30 %
+    assert large_order_findings(BIG, enough, POLICY) == []
+    assert large_order_findings(Money.of("2000000.00", "USD"), short, POLICY) == []  # no threshold in USD
+
+
+def test_the_policy_flags_or_refuses():
+    short = schedule((date(2026, 4, 1), "100.00"), (date(2026, 6, 1), "1999900.00"))
+    assert check_large_order(BIG, short, POLICY) == ["large_order.down_payment"]
+    with pytest.raises(RuleError) as err:
+        check_large_order(BIG, short, LargeOrderPolicy({"CNY": Decimal(1_000_000)}, action=LargeOrderAction.REFUSE))
+    assert (err.value.field, err.value.rule) == ("instalments", "large_order.down_payment")

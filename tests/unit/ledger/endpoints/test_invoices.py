@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 
 from tests.support.ledger import V1, assert_problem, counts, dead_letters, deliver, invoice, keys, outbox
+from services.ledger.bootstrap import dependencies
+from services.ledger.config import load_config
 from shared.events.ledger import InvoiceIssuedV1
 from tests.support.embedded import embedded_product
 
@@ -135,3 +137,18 @@ async def test_roles_writes_need_finance_or_integration(tmp_path):
         assert (await client.post(f"{V1}/invoices", json=BASE, headers=k["integration"])).status_code == 201
         assert (await client.get(f"{V1}/invoices/INV-1", headers=k["auditor"])).status_code == 200
         assert (await client.get(f"{V1}/invoices/INV-1", headers={"Authorization": ""})).status_code == 401
+
+
+async def test_a_large_order_without_its_down_payment_is_flagged_or_refused(tmp_path):
+    big = {**BASE, "payment_terms": None, "amount": "1500000.00", "instalments": [
+        {"due_date": "2026-04-01", "amount": "150000.00"}, {"due_date": "2026-06-01", "amount": "1350000.00"}]}
+    async with embedded_product(tmp_path, names=["ledger"]) as client:
+        r = await client.post(f"{V1}/invoices", json=big)
+        assert r.status_code == 201 and r.json()["flags"] == ["large_order.down_payment"], r.text
+        assert (await outbox(client, "invoice-recorded"))[0]["flags"] == ["large_order.down_payment"]
+        runtime = client.host.runtime("ledger")
+        runtime.deps = dependencies(runtime, load_config(large_order_action="refuse"))
+        before = await counts(client)
+        assert_problem(await client.post(f"{V1}/invoices", json={**big, "invoice_number": "INV-2"}), 422,
+                       "instalments", "large_order.down_payment")
+        assert await counts(client) == before
