@@ -8,9 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.ledger.domain.write_offs import WriteOffCause
 from shared.events.ledger import Contact
+from shared.ids import BusinessId
 from shared.money import CurrencyCode, DecimalAmount
 
-Id = Field(min_length=1, max_length=100)
 
 
 class In(BaseModel):
@@ -23,8 +23,10 @@ class InstalmentIn(In):
 
 
 class InvoiceIn(In):
-    invoice_number: str = Field(min_length=1, max_length=100, examples=["INV-2026-0001"])
-    customer_id: str = Field(min_length=1, max_length=100, examples=["C-1001"])
+    invoice_number: BusinessId = Field(examples=["INV-2026-0001"],
+                                       description="unique; no `/`, `?`, `#` or control characters (it is a URL "
+                                                   "path segment)")
+    customer_id: BusinessId = Field(examples=["C-1001"])
     issue_date: date
     due_date: date | None = Field(None, description="give due_date, payment_terms or instalments")
     payment_terms: str | None = Field(None, max_length=40, description="NET30, EOM+15 or SHIP+30",
@@ -138,13 +140,13 @@ class InvoicePage(BaseModel):
 
 
 class AllocationIn(In):
-    invoice_number: str = Id
+    invoice_number: BusinessId
     amount: DecimalAmount
 
 
 class PaymentIn(In):
-    payment_reference: str = Field(min_length=1, max_length=100, examples=["BANK-20260601-0042"])
-    customer_id: str = Id
+    payment_reference: BusinessId = Field(examples=["BANK-20260601-0042"])
+    customer_id: BusinessId
     received_date: date
     amount: DecimalAmount
     currency: CurrencyCode
@@ -198,9 +200,9 @@ class ReversalOut(BaseModel):
 
 
 class CreditNoteIn(In):
-    credit_note_number: str = Field(min_length=1, max_length=100, examples=["CN-2026-0007"])
-    customer_id: str = Id
-    invoice_number: str | None = Field(None, max_length=100, description="without it: credit on account")
+    credit_note_number: BusinessId = Field(examples=["CN-2026-0007"])
+    customer_id: BusinessId
+    invoice_number: BusinessId | None = Field(None, description="without it: credit on account")
     issue_date: date | None = Field(None, description="default today")
     amount: DecimalAmount
     currency: CurrencyCode
@@ -221,8 +223,8 @@ class CreditNoteOut(BaseModel):
 
 
 class RefundIn(In):
-    refund_reference: str = Field(min_length=1, max_length=100)
-    customer_id: str = Id
+    refund_reference: BusinessId
+    customer_id: BusinessId
     amount: DecimalAmount
     currency: CurrencyCode
     refund_date: date | None = None

@@ -16,9 +16,9 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events.contract import EventPayload
+from shared.ids import BusinessId
 from shared.money import CurrencyCode, DecimalAmount
 
-Id = Field(min_length=1, max_length=100)
 
 
 class InstalmentLine(BaseModel):
@@ -44,8 +44,8 @@ class InvoiceIssuedV1(EventPayload):
     topic: ClassVar[str] = "invoice-issued"
     subject_field: ClassVar[str] = "invoice_number"
 
-    invoice_number: str = Id
-    customer_id: str = Id
+    invoice_number: BusinessId
+    customer_id: BusinessId
     issue_date: date
     due_date: date | None = Field(None, description="give due_date or payment_terms")
     payment_terms: str | None = Field(None, description="NET30, EOM+15 or SHIP+30", max_length=40)
@@ -77,8 +77,8 @@ class InvoiceRecordedV1(EventPayload):
     topic: ClassVar[str] = "invoice-recorded"
     subject_field: ClassVar[str] = "invoice_number"
 
-    invoice_number: str = Id
-    customer_id: str = Id
+    invoice_number: BusinessId
+    customer_id: BusinessId
     issue_date: date
     due_date: date = Field(description="when the whole invoice is due: its last instalment's due date")
     payment_terms: str | None = Field(None, description="the canonical code the due date came from, e.g. NET30")
@@ -102,7 +102,7 @@ class InvoiceRecordedV1(EventPayload):
 
 class AllocationLine(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    invoice_number: str = Id
+    invoice_number: BusinessId
     amount: DecimalAmount
 
 
@@ -111,8 +111,8 @@ class PaymentReceivedV1(EventPayload):
     topic: ClassVar[str] = "payment-received"
     subject_field: ClassVar[str] = "payment_reference"
 
-    payment_reference: str = Id
-    customer_id: str = Id
+    payment_reference: BusinessId
+    customer_id: BusinessId
     received_date: date
     amount: DecimalAmount
     currency: CurrencyCode
@@ -127,8 +127,8 @@ class PaymentRecordedV1(EventPayload):
     topic: ClassVar[str] = "payment-recorded"
     subject_field: ClassVar[str] = "payment_reference"
 
-    payment_reference: str = Id
-    customer_id: str = Id
+    payment_reference: BusinessId
+    customer_id: BusinessId
     received_date: date
     amount: DecimalAmount
     currency: CurrencyCode
@@ -145,9 +145,9 @@ class OverdueThresholdV1(EventPayload):
     topic: ClassVar[str] = "overdue-threshold"
     subject_field: ClassVar[str] = "invoice_number"
 
-    invoice_number: str = Id
+    invoice_number: BusinessId
     instalment_seq: int = Field(ge=1)
-    customer_id: str = Id
+    customer_id: BusinessId
     threshold_days: int
     as_of: date
     due_date: date

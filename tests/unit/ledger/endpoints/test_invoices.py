@@ -152,3 +152,15 @@ async def test_a_large_order_without_its_down_payment_is_flagged_or_refused(tmp_
         assert_problem(await client.post(f"{V1}/invoices", json={**big, "invoice_number": "INV-2"}), 422,
                        "instalments", "large_order.down_payment")
         assert await counts(client) == before
+
+
+@pytest.mark.parametrize("number", ["INV/2026/001", "A?B", "A#1", " A", "A\tB", "x" * 101])
+async def test_a_number_that_cannot_be_a_url_path_segment_is_refused_when_created(tmp_path, number):
+    async with embedded_product(tmp_path, names=["ledger"]) as client:
+        assert_problem(await client.post(f"{V1}/invoices", json={**BASE, "invoice_number": number}), 422,
+                       "invoice_number")
+        bad = InvoiceIssuedV1.model_construct(**{**InvoiceIssuedV1(**{**BASE, "invoice_number": "OK"}).__dict__,
+                                                 "invoice_number": number})
+        await deliver(client, bad)  # billing's event with such a number: a dead letter, not a stranded invoice
+        assert [topic for topic, _, _ in await dead_letters(client)] == ["invoice-issued"]
+        assert (await client.get(f"{V1}/invoices?limit=1")).json()["total"] == 0
