@@ -1,4 +1,5 @@
-"""Reading the spreadsheets finance teams start from: CSV (UTF-8, with or without BOM,
+"""Reading the spreadsheets finance teams start from: CSV (UTF-8 with or without BOM, or
+GB18030 — the superset of GBK and GB2312 that Excel and WPS write on Chinese Windows;
 comma / semicolon / tab separated) or XLSX (first sheet). The first row is the header.
 Yields (row number as the user sees it, cells by header name)."""
 from __future__ import annotations
@@ -64,11 +65,22 @@ def read_rows(data: bytes, filename: str, max_rows: int) -> tuple[str, list[str]
     return fmt, names, records()
 
 
-def _csv(data: bytes) -> Iterator[list]:
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, else GB18030. Valid UTF-8
+    is almost never valid GB text by accident, so trying UTF-8 first is safe; GB18030 decodes
+    every GBK and GB2312 file the same way those encodings would."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise RuleError("a CSV file must be UTF-8 encoded", "file", "import.encoding") from None
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise RuleError("a CSV file must be UTF-8 or GB18030/GBK encoded", "file", "import.encoding") from None
+
+
+def _csv(data: bytes) -> Iterator[list]:
+    text = decode_csv(data)
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")

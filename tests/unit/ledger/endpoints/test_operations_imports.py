@@ -111,6 +111,21 @@ async def test_mapping_and_file_errors(tmp_path):
         assert_problem(await post(client, HEADER + GOOD, wrong_column), 422, "mapping.columns",
                        "import.unknown_column")
         assert_problem(await post(client, ""), 422, "file", "import.empty")
-        assert_problem(await post(client, "\xff\xfe".encode("latin-1") + b"abc"), 422, "file")
+        assert_problem(await post(client, b"\xff\xfe\xff\x80abc"), 422, "file", "import.encoding")
         r = await client.post(f"{V1}/imports", files={"file": ("a.csv", b"x", "text/csv")}, data={"mapping": "{"})
         assert_problem(r, 422, "mapping")
+
+
+CHINESE = {"columns": {"invoice_number": "发票号", "customer_id": "客户", "issue_date": "开票日期", "due_date": "到期日",
+                       "amount": "金额", "region": "区域"}, "currency": "CNY"}
+CHINESE_CSV = "发票号,客户,开票日期,到期日,金额,区域\nFP-1,华东贸易,2026-03-01,2026-03-31,\"1,200.00\",华东\n"
+
+
+async def test_chinese_spreadsheet_exports_in_every_encoding_they_come_in(tmp_path):
+    async with embedded_product(tmp_path, names=["ledger"]) as client:
+        for n, data in enumerate((CHINESE_CSV.encode("gb18030"), CHINESE_CSV.encode("gbk"),
+                                  CHINESE_CSV.encode("utf-8-sig"), CHINESE_CSV.encode("utf-8"))):
+            r = await post(client, data.replace(b"FP-1", f"FP-{n}".encode()), CHINESE)
+            assert r.status_code == 201 and r.json()["imported_invoices"] == 1, (n, r.text)
+            inv = (await client.get(f"{V1}/invoices/FP-{n}")).json()
+            assert (inv["customer_id"], inv["region"], inv["amount"]) == ("华东贸易", "华东", "1200.00")
