@@ -410,3 +410,41 @@ class ParkedPaymentPage(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class OpenDisputeOut(DisputeOut):
+    days_to_deadline: int | None = Field(description="working-day deadline of fact-finding minus today, in calendar "
+                                                     "days; negative: late")
+
+
+class DisputePage(BaseModel):
+    items: list[OpenDisputeOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class WriteOffPage(BaseModel):
+    items: list[WriteOffOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class CustomerBalanceOut(BaseModel):
+    customer_id: str
+    currency: str
+    open_amount: DecimalAmount
+    overdue_amount: DecimalAmount = Field(description="open, past due and not disputed")
+    disputed_amount: DecimalAmount
+    unapplied_cash: DecimalAmount
+    balance: DecimalAmount = Field(description="open_amount - unapplied_cash")
+    open_invoices: int
+    max_days_overdue: int = Field(description="days since the oldest undisputed overdue due date; 0 when none")
+
+
+class CustomerPage(BaseModel):
+    items: list[CustomerBalanceOut]
+    total: int
+    limit: int
+    offset: int

@@ -23,6 +23,7 @@ from services.ledger.handlers.common import dec
 from services.ledger.repository import book as book_repo
 from services.ledger.repository import cases as cases_repo
 from services.ledger.repository import cash as cash_repo
+from services.ledger.repository import customers as customers_repo
 from services.ledger.repository import invoices as invoice_repo
 from services.ledger.repository import imports as imports_repo
 from services.ledger.repository import journal as journal_repo
@@ -314,3 +315,43 @@ async def import_batch(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, batch_id
     if row is None:
         raise NotFound(f"no import {batch_id!r}")
     return json.loads(row.result)
+
+
+async def disputes(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, *, statuses: tuple[str, ...],
+                   customer_id: str | None, due_by: date | None, limit: int, offset: int) -> tuple[list[dict], int]:
+    async with uow:
+        rows, total = await cases_repo.dispute_page(uow, statuses=statuses, customer_id=customer_id, due_by=due_by,
+                                                    limit=limit, offset=offset)
+    out = []
+    for r in rows:
+        d = dispute_dict(r)
+        open_ = r.status in cases_repo.OPEN_DISPUTE
+        d["days_to_deadline"] = (r.fact_finding_due - ctx.today).days if open_ else None
+        out.append(d)
+    return out, total
+
+
+async def write_offs(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, *, status: str, customer_id: str | None,
+                     limit: int, offset: int) -> tuple[list[dict], int]:
+    async with uow:
+        rows, total = await cases_repo.write_off_page(uow, status=status, customer_id=customer_id, limit=limit,
+                                                      offset=offset)
+    return [write_off_dict(r) for r in rows], total
+
+
+async def customers(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, *, customer_id: str | None,
+                    currency: str | None, overdue_only: bool, sort: str, limit: int,
+                    offset: int) -> tuple[list[dict], int]:
+    async with uow:
+        rows, total = await customers_repo.page(uow, today=ctx.today, customer_id=customer_id, currency=currency,
+                                                overdue_only=overdue_only, sort=sort, limit=limit, offset=offset)
+        cash = await customers_repo.unapplied(uow, [(r.customer_id, r.currency) for r in rows])
+    out = []
+    for r in rows:
+        cur, on_account = r.currency, cash.get((r.customer_id, r.currency), 0)
+        out.append({"customer_id": r.customer_id, "currency": cur, "open_amount": dec(r.open_minor, cur),
+                    "overdue_amount": dec(r.overdue_minor, cur), "disputed_amount": dec(r.disputed_minor, cur),
+                    "unapplied_cash": dec(on_account, cur), "balance": dec(r.open_minor - on_account, cur),
+                    "open_invoices": r.open_invoices,
+                    "max_days_overdue": (ctx.today - r.oldest_overdue_due).days if r.oldest_overdue_due else 0})
+    return out, total

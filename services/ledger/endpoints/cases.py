@@ -1,13 +1,16 @@
 """Disputes and write-offs: the two ways an amount stops being collected."""
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+
+from fastapi import APIRouter, Query
 
 from services.ledger import views
 from services.ledger.auth import Approver, DisputeRole, Finance, Reader
 from services.ledger.deps import Deps
 from services.ledger.handlers import disputes, write_offs
-from services.ledger.schemas import ApprovalIn, DisputeIn, DisputeOut, ResolutionIn, WriteOffIn, WriteOffOut
+from services.ledger.schemas import (ApprovalIn, DisputeIn, DisputeOut, DisputePage, ResolutionIn, WriteOffIn,
+                                     WriteOffOut, WriteOffPage)
 from shared.problems import problem_responses
 from shared.runtime import Uow
 
@@ -22,6 +25,22 @@ router = APIRouter(tags=["disputes and write-offs"], responses=problem_responses
 async def open_dispute(invoice_number: str, body: DisputeIn, deps: Deps, uow: Uow, ctx: DisputeRole) -> DisputeOut:
     dispute_id = await disputes.open_(deps, uow, ctx, invoice_number, **body.model_dump())
     return DisputeOut.model_validate(await views.dispute(deps, uow, ctx, dispute_id))
+
+
+@router.get("/disputes", response_model=DisputePage, summary="Disputes to work on, the nearest deadline first",
+            description="Open and investigating disputes by default (the dispute team's list), with the days left "
+                        "to the fact-finding deadline; `due_by` keeps those due by a date (e.g. this week).",
+            responses=problem_responses(422))
+async def list_disputes(deps: Deps, uow: Uow, ctx: Reader, customer_id: str | None = Query(None, max_length=100),
+                        status: str = Query("open", pattern="^(open|resolved|all)$",
+                                            description="open (open or investigating), resolved, all"),
+                        due_by: date | None = None, limit: int = Query(50, ge=1, le=500),
+                        offset: int = Query(0, ge=0, le=1_000_000)) -> DisputePage:
+    statuses = {"open": ("open", "investigating"), "resolved": ("resolved_valid", "resolved_invalid", "withdrawn"),
+                "all": ("open", "investigating", "resolved_valid", "resolved_invalid", "withdrawn")}[status]
+    items, total = await views.disputes(deps, uow, ctx, statuses=statuses, customer_id=customer_id, due_by=due_by,
+                                        limit=limit, offset=offset)
+    return DisputePage(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/disputes/{dispute_id}", response_model=DisputeOut, summary="One dispute",
@@ -58,6 +77,18 @@ async def request_write_off(invoice_number: str, body: WriteOffIn, deps: Deps, u
     write_off_id = await write_offs.request(deps, uow, ctx, invoice_number, amount=body.amount, reason=body.reason,
                                             cause=body.cause, cause_reference=body.cause_reference)
     return WriteOffOut.model_validate(await views.write_off(deps, uow, ctx, write_off_id))
+
+
+@router.get("/write-offs", response_model=WriteOffPage, summary="Write-offs waiting for a decision, oldest first",
+            description="The approvers' inbox: `status=requested` (default); also approved or rejected ones.",
+            responses=problem_responses(422))
+async def list_write_offs(deps: Deps, uow: Uow, ctx: Reader, customer_id: str | None = Query(None, max_length=100),
+                          status: str = Query("requested", pattern="^(requested|approved|rejected)$"),
+                          limit: int = Query(50, ge=1, le=500),
+                          offset: int = Query(0, ge=0, le=1_000_000)) -> WriteOffPage:
+    items, total = await views.write_offs(deps, uow, ctx, status=status, customer_id=customer_id, limit=limit,
+                                          offset=offset)
+    return WriteOffPage(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/write-offs/{write_off_id}", response_model=WriteOffOut, summary="One write-off",

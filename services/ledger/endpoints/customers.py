@@ -10,12 +10,26 @@ from services.ledger import views
 from services.ledger.auth import Reader
 from services.ledger.deps import Deps
 from services.ledger.domain.statement import statement_csv
-from services.ledger.schemas import BalanceOut, JournalEntryOut, StatementOut
+from services.ledger.schemas import BalanceOut, CustomerPage, JournalEntryOut, StatementOut
 from shared.money import CurrencyCode
 from shared.problems import problem_responses
 from shared.runtime import Uow
 
 router = APIRouter(tags=["customers"], responses=problem_responses(401, 403))
+
+
+@router.get("/customers", response_model=CustomerPage, summary="Customers with something open, and what they owe",
+            description="One row per customer and currency: open, overdue (undisputed, past due), disputed, cash on "
+                        "account, the longest overdue. Sorted by overdue amount (default), open amount or customer.",
+            responses=problem_responses(422))
+async def list_customers(deps: Deps, uow: Uow, ctx: Reader, customer_id: str | None = Query(None, max_length=100),
+                         currency: CurrencyCode | None = None, overdue_only: bool = False,
+                         sort: str = Query("overdue", pattern="^(overdue|open|customer)$"),
+                         limit: int = Query(50, ge=1, le=500),
+                         offset: int = Query(0, ge=0, le=1_000_000)) -> CustomerPage:
+    items, total = await views.customers(deps, uow, ctx, customer_id=customer_id, currency=currency,
+                                         overdue_only=overdue_only, sort=sort, limit=limit, offset=offset)
+    return CustomerPage(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/customers/{customer_id}/balance", response_model=BalanceOut,

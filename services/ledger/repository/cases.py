@@ -1,6 +1,8 @@
 """Disputes, write-offs and recoveries against write-offs."""
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 
 from services.ledger.repository.base import disputes, recoveries, write_offs
@@ -61,3 +63,29 @@ async def insert_recoveries(uow: UnitOfWork, rows: list[dict]) -> None:
 async def recoveries_of_payment(uow: UnitOfWork, payment_reference: str) -> list[sa.Row]:
     return list((await uow.execute(sa.select(recoveries).where(
         recoveries.c.payment_reference == payment_reference).order_by(recoveries.c.id))).all())
+
+
+async def dispute_page(uow: UnitOfWork, *, statuses: tuple[str, ...], customer_id: str | None,
+                       due_by: date | None, limit: int, offset: int) -> tuple[list[sa.Row], int]:
+    """Disputes in these states, the nearest fact-finding deadline first."""
+    where = [disputes.c.status.in_(statuses)]
+    if customer_id:
+        where.append(disputes.c.customer_id == customer_id)
+    if due_by:
+        where.append(disputes.c.fact_finding_due <= due_by)
+    total = await uow.scalar(sa.select(sa.func.count()).select_from(disputes).where(*where))
+    rows = (await uow.execute(sa.select(disputes).where(*where).order_by(
+        disputes.c.fact_finding_due, disputes.c.opened_date, disputes.c.id).limit(limit).offset(offset))).all()
+    return list(rows), int(total or 0)
+
+
+async def write_off_page(uow: UnitOfWork, *, status: str, customer_id: str | None, limit: int,
+                         offset: int) -> tuple[list[sa.Row], int]:
+    """Write-offs in a state, the oldest request first (an approver's inbox)."""
+    where = [write_offs.c.status == status]
+    if customer_id:
+        where.append(write_offs.c.customer_id == customer_id)
+    total = await uow.scalar(sa.select(sa.func.count()).select_from(write_offs).where(*where))
+    rows = (await uow.execute(sa.select(write_offs).where(*where).order_by(
+        write_offs.c.requested_date, write_offs.c.created_at, write_offs.c.id).limit(limit).offset(offset))).all()
+    return list(rows), int(total or 0)
