@@ -83,6 +83,14 @@ max_connections = 200
 shared_buffers = 128MB
 log_min_duration_statement = -1
 log_line_prefix = '%m [%p] %q%u@%d '
+# Rotated: one file per hour of the day in data/log/, each overwritten a day later
+# (postgres.log keeps only what is said before the collector starts).
+logging_collector = on
+log_directory = 'log'
+log_filename = 'postgresql-%H.log'
+log_rotation_age = 60
+log_rotation_size = 0
+log_truncate_on_rotation = on
 $fast
 CONF
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT (dir $PG_DIR$mode)"
