@@ -153,9 +153,11 @@ class EventProcessor:
         async with self.db.unit_of_work(f"/{self.service}") as uow:
             seen = await inbox.seen_ids(uow, self.consumer, [d.envelope.id for d in items])
             fresh: list[Decoded] = []
+            duplicates: list[str] = []
             for d in items:
                 if d.envelope.id in seen:
                     EVENTS_DUPLICATE.labels(self.service, d.raw.topic).inc()
+                    duplicates.append(d.envelope.id)
                     continue
                 seen.add(d.envelope.id)
                 fresh.append(d)
@@ -166,6 +168,9 @@ class EventProcessor:
             EVENTS_CONSUMED.labels(self.service, d.raw.topic).inc()
         if fresh:
             log_applied(self.service, fresh)
+        if duplicates:  # a resent or republished event: say so (a dead letter is replayed via the API)
+            log.info("skipped %d event(s) the inbox already had", len(duplicates),
+                     extra={"service": self.service, "event_ids": duplicates})
 
     async def _dispatch(self, uow: UnitOfWork, items: list[Decoded]) -> None:
         i = 0

@@ -95,3 +95,16 @@ async def test_dead_letters_need_the_admin_role(tmp_path):
         assert (await client.get(f"{V1}/dead-letters", headers=other)).status_code == 403
         assert (await client.post(f"{V1}/dead-letters/replay", headers=other)).status_code == 403
         assert ADMIN_KEY
+
+
+async def test_republishing_a_dead_letter_is_logged_as_a_skipped_duplicate(tmp_path, caplog):
+    """What operators tried before the replay API: the copy is dropped, but no longer silently."""
+    async with embedded_product(tmp_path, names=["ledger"]) as client:
+        env = new_envelope(payment("P-9", "INV-9"), "/billing", "corr-dup")
+        message = OutgoingMessage("payment-received", *to_kafka(env))
+        await client.host.bus.dispatch([message])
+        with caplog.at_level(logging.INFO):
+            await client.host.bus.dispatch([message])
+        skipped = [r for r in caplog.records if r.getMessage().startswith("skipped 1 event")]
+        assert skipped and skipped[0].event_ids == [env.id]
+        assert (await client.get(f"{V1}/dead-letters")).json()["total"] == 1
