@@ -352,10 +352,10 @@ stop_one() {
 cmd_component() {
   local action=$1 c; shift
   [[ $# -gt 0 ]] || die "usage: $0 $action COMPONENT... (a service, <svc>-api, <svc>-worker, gateway, kafka, postgres)"
-  mkdir -p "$LOG_DIR"
   local list
   components "$@" >/dev/null  # dies here, in this shell, on an unknown name
   mapfile -t list < <(components "$@")
+  mkdir -p "$LOG_DIR"
   for c in "${list[@]}"; do
     [[ "$action" == start ]] || stop_one "$c"
     [[ "$action" == stop ]] || start_one "$c"
