@@ -118,17 +118,19 @@ def _insert(uow: UnitOfWork):
 
 async def store_key(uow: UnitOfWork, key_id: str, key_hash: str, name: str, roles: list[str],
                     created_at: datetime, *, replace: bool = False) -> None:
-    """Insert a key, safe under concurrency (INSERT ... ON CONFLICT). `replace`: the row of
-    `key_id` takes this hash and roles and is active again (the bootstrap key); otherwise
-    an existing key_id is left as it is (a redelivered `api-key-issued`)."""
-    stmt = _insert(uow).values(key_id=key_id, key_hash=key_hash, name=name,
-                               roles=",".join(sorted(roles)), created_at=created_at)
+    """Insert a key, safe under concurrency: INSERT ... ON CONFLICT DO NOTHING on any unique
+    index (an arbiter of key_id alone still let a concurrent twin fail on key_hash). With
+    `replace` the row of `key_id` then takes this hash and roles and is active again (the
+    bootstrap key); otherwise an existing key is left as it is (a redelivered
+    `api-key-issued`). Concurrent updates of one row wait for each other: no violation."""
+    roles_text = ",".join(sorted(roles))
+    await uow.execute(_insert(uow).values(key_id=key_id, key_hash=key_hash, name=name, roles=roles_text,
+                                          created_at=created_at).on_conflict_do_nothing())
     if replace:
-        stmt = stmt.on_conflict_do_update(index_elements=[api_keys.c.key_id], set_={
-            "key_hash": key_hash, "roles": ",".join(sorted(roles)), "revoked_at": None})
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=[api_keys.c.key_id])
-    await uow.execute(stmt)
+        await uow.execute(sa.update(api_keys).where(
+            api_keys.c.key_id == key_id,
+            sa.or_(api_keys.c.key_hash != key_hash, api_keys.c.roles != roles_text,
+                   api_keys.c.revoked_at.is_not(None))).values(key_hash=key_hash, roles=roles_text, revoked_at=None))
 
 
 async def issue_key(uow: UnitOfWork, name: str, roles: list[str]) -> tuple[str, str]:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.postgres
 
 async def test_concurrent_starts_seed_the_bootstrap_key_without_a_unique_violation(postgres_url):
     await migrations.upgrade(migrations.PLATFORM, postgres_url)
-    for round_ in range(5):  # a race: several rounds, many processes' worth of seeders each
+    for round_ in range(20):  # a race: many rounds, many processes' worth of seeders each
         databases = [Database(postgres_url) for _ in range(8)]
         try:
             if round_:
