@@ -11,7 +11,9 @@ Idempotency-Key lookup).
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import socket
 from typing import Any
 
 import asyncpg
@@ -22,6 +24,8 @@ from fastapi.responses import JSONResponse
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
 PROBLEM = "application/problem+json"
+_NETWORK_ERRNOS = {errno.ECONNREFUSED, errno.ECONNRESET, errno.ECONNABORTED, errno.EHOSTUNREACH,
+                   errno.ENETUNREACH, errno.ETIMEDOUT, errno.EPIPE}
 _DRIVER_ERRORS = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
                   asyncpg.exceptions.OperatorInterventionError)  # admin shutdown, crash shutdown
 
@@ -38,7 +42,11 @@ def is_unavailable(error: BaseException) -> bool:
                                                                     _DRIVER_ERRORS)
     if isinstance(error, sa_exc.TimeoutError):  # the pool had no connection to give in time
         return True
-    return isinstance(error, (*_DRIVER_ERRORS, ConnectionError, OSError, asyncio.TimeoutError))
+    if isinstance(error, (*_DRIVER_ERRORS, ConnectionError, asyncio.TimeoutError, socket.gaierror)):
+        return True
+    # asyncpg raises a bare OSError("Multiple exceptions: ... Connect call failed") when every
+    # address refuses; other OSErrors (a missing file) are bugs, not outages.
+    return isinstance(error, OSError) and (error.errno in _NETWORK_ERRNOS or "Connect call failed" in str(error))
 
 
 def crash_problem(error: BaseException, path: str | None, correlation_id: str | None

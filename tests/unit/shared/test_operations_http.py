@@ -75,3 +75,17 @@ async def test_a_revoked_bootstrap_key_is_restored_at_the_next_start(tmp_path):
         assert (await client.get("/ledger/v1/api-keys")).status_code == 401
     async with embedded_product(tmp_path, names=["ledger"]) as client:  # same data dir, same key
         assert (await client.get("/ledger/v1/api-keys")).status_code == 200
+
+
+def test_only_connection_failures_count_as_an_outage():
+    import errno
+
+    import sqlalchemy.exc as sa_exc
+
+    from shared.unavailable import is_unavailable
+    assert is_unavailable(ConnectionRefusedError(errno.ECONNREFUSED, "refused"))
+    assert is_unavailable(OSError("Multiple exceptions: [Errno 111] Connect call failed ('127.0.0.1', 1)"))
+    assert is_unavailable(sa_exc.OperationalError("SELECT 1", {}, Exception("server closed the connection")))
+    assert not is_unavailable(FileNotFoundError(errno.ENOENT, "no such file"))
+    assert not is_unavailable(sa_exc.IntegrityError("INSERT", {}, Exception("duplicate key")))
+    assert not is_unavailable(ValueError("a bug"))
