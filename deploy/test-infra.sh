@@ -37,7 +37,7 @@ up() {
     down --wipe >/dev/null
   fi
   "$HERE/kafka/start.sh"
-  "$HERE/postgres/start.sh" >/dev/null
+  PG_DATABASES="ar_ledger ar_credit ar_dunning ar_reporting ar_test" "$HERE/postgres/start.sh" >/dev/null
   log "kafka $BOOTSTRAP and postgres $PG_URL ready in $(( $(now_ms) - t0 )) ms"
 }
 

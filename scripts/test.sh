@@ -20,7 +20,7 @@ trap cleanup EXIT INT TERM
 deploy/kafka/fetch.sh
 rm -rf "$KAFKA_DIR"   # a fresh broker per run: no topic history from earlier runs
 deploy/kafka/start.sh
-deploy/postgres/start.sh
+PG_DATABASES="ar_ledger ar_credit ar_dunning ar_reporting ar_test" deploy/postgres/start.sh
 
 export AR_TEST_KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 export AR_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PG_PORT/ar_test"

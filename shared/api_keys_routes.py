@@ -56,7 +56,8 @@ async def list_keys(request: Request, _: AdminDep) -> list[KeyInfo]:
                     revoked_at=r.revoked_at) for r in rows]
 
 
-@router.delete("/{key_id}", status_code=204, summary="Revoke an API key", responses=problem_responses(404))
+@router.delete("/{key_id}", status_code=204, summary="Revoke an API key (never the last admin key: 409)",
+            responses=problem_responses(404, 409))
 async def revoke(key_id: str, request: Request, _: AdminDep) -> None:
     runtime = request.app.state.runtime
     if not await auth.revoke_key(runtime.uow(), key_id):

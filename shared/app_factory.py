@@ -7,11 +7,14 @@ from fastapi.openapi.utils import get_openapi
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 
+from shared.api_docs import install_api_docs
 from shared.api_keys_routes import router as api_keys_router
+from shared.dead_letter_routes import router as dead_letters_router
 from shared.problems import install_problem_handlers, problem_response
 from shared.http import RequestContextMiddleware
 from shared.idempotency import IdempotencyMiddleware
 from shared.runtime import ServiceRuntime
+from shared.unavailable import install_unavailable_handlers
 
 PROBLEM_SCHEMA = {
     "type": "object", "title": "Problem",
@@ -37,12 +40,15 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
     app = FastAPI(
         title=d.title, description=d.description, version=d.version,
         openapi_tags=[*d.openapi_tags, {"name": "operations", "description": "Health, readiness, metrics"},
-                      {"name": "api-keys", "description": "API keys (admin)"}],
-        docs_url="/docs", redoc_url="/redoc", openapi_url="/openapi.json",
+                      {"name": "api-keys", "description": "API keys (admin)"},
+                      {"name": "dead-letters", "description": "Events this service could not apply: list, replay (admin)"}],
+        docs_url=None, redoc_url=None, openapi_url="/openapi.json",  # served from the product: install_api_docs
         swagger_ui_parameters={"persistAuthorization": True},
     )
     app.state.runtime = runtime
     install_problem_handlers(app)
+    install_unavailable_handlers(app)  # a database outage: 503 + Retry-After, not 500
+    install_api_docs(app)
     # The service's own routes first: the router tries routes in order, and the credit
     # check is matched on every sale.
     for router in d.routers:
@@ -70,6 +76,7 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(api_keys_router, prefix="/v1")
+    app.include_router(dead_letters_router, prefix="/v1")
     app.add_middleware(IdempotencyMiddleware, db=runtime.db)
     app.add_middleware(RequestContextMiddleware, service=runtime.name)
 

@@ -3,7 +3,7 @@ so a fast hash is the right tool, as for GitHub tokens), each with roles.
 
 A key issued by any service's admin API is published as `api-key-issued` (hash only)
 and stored by all four, so it works everywhere while each service owns its database.
-AR_BOOTSTRAP_ADMIN_KEY seeds an admin key in every service at start-up.
+AR_BOOTSTRAP_ADMIN_KEY seeds an admin key in every service at start-up (restored if revoked).
 """
 from __future__ import annotations
 
@@ -18,10 +18,12 @@ from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shared.context import Context
 from shared.db import Database, UnitOfWork
-from shared.errors import Forbidden, RuleError, Unauthorized
+from shared.errors import Conflict, Forbidden, RuleError, Unauthorized
 from shared.events.platform import ApiKeyIssuedV1, ApiKeyRevokedV1
 from shared.logs import current_correlation_id
 from shared.platform_tables import api_keys
@@ -98,22 +100,37 @@ class ApiKeyStore:
         self._cache.clear()
 
     async def seed_bootstrap(self, key: str, source: str) -> None:
+        """The configured key is (re)stored as an active admin at every start: a revoked
+        or lost bootstrap key comes back with a restart. The API and the worker of a
+        service start together and both seed, so this is one upsert, never select-then-insert
+        (the loser of that race used to exit with a unique violation)."""
         async with self.db.unit_of_work(source) as uow:
             await store_key(uow, BOOTSTRAP_KEY_ID, hash_key(key), "bootstrap admin", ["admin"],
                             datetime.now(timezone.utc), replace=True)
             await uow.commit()
+        self.forget()
+
+
+def _insert(uow: UnitOfWork):
+    dialect = sqlite_insert if uow.db.is_sqlite else pg_insert
+    return dialect(api_keys)
 
 
 async def store_key(uow: UnitOfWork, key_id: str, key_hash: str, name: str, roles: list[str],
                     created_at: datetime, *, replace: bool = False) -> None:
-    existing = (await uow.execute(sa.select(api_keys.c.key_hash).where(api_keys.c.key_id == key_id))).first()
-    if existing is not None:
-        if replace and existing.key_hash != key_hash:
-            await uow.execute(sa.update(api_keys).where(api_keys.c.key_id == key_id)
-                              .values(key_hash=key_hash, roles=",".join(roles), revoked_at=None))
-        return
-    await uow.execute(sa.insert(api_keys).values(key_id=key_id, key_hash=key_hash, name=name,
-                                                 roles=",".join(sorted(roles)), created_at=created_at))
+    """Insert a key, safe under concurrency: INSERT ... ON CONFLICT DO NOTHING on any unique
+    index (an arbiter of key_id alone still let a concurrent twin fail on key_hash). With
+    `replace` the row of `key_id` then takes this hash and roles and is active again (the
+    bootstrap key); otherwise an existing key is left as it is (a redelivered
+    `api-key-issued`). Concurrent updates of one row wait for each other: no violation."""
+    roles_text = ",".join(sorted(roles))
+    await uow.execute(_insert(uow).values(key_id=key_id, key_hash=key_hash, name=name, roles=roles_text,
+                                          created_at=created_at).on_conflict_do_nothing())
+    if replace:
+        await uow.execute(sa.update(api_keys).where(
+            api_keys.c.key_id == key_id,
+            sa.or_(api_keys.c.key_hash != key_hash, api_keys.c.roles != roles_text,
+                   api_keys.c.revoked_at.is_not(None))).values(key_hash=key_hash, roles=roles_text, revoked_at=None))
 
 
 async def issue_key(uow: UnitOfWork, name: str, roles: list[str]) -> tuple[str, str]:
@@ -131,15 +148,28 @@ async def issue_key(uow: UnitOfWork, name: str, roles: list[str]) -> tuple[str, 
 
 
 async def revoke_key(uow: UnitOfWork, key_id: str) -> bool:
+    """Revoke an active key; False when there is none. The last active admin key cannot
+    be revoked (Conflict): nobody could issue or revoke keys any more."""
     now = datetime.now(timezone.utc)
     async with uow:
-        result = await uow.execute(sa.update(api_keys).where(
-            api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None)).values(revoked_at=now))
-        if not result.rowcount:
+        row = (await uow.execute(sa.select(api_keys.c.roles).where(
+            api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None)))).first()
+        if row is None:
             return False
+        if "admin" in row.roles.split(",") and not await _other_active_admin(uow, key_id):
+            raise Conflict(f"{key_id!r} is the last active admin key; issue another admin key before "
+                           "revoking it", rule="last_admin_key")
+        await uow.execute(sa.update(api_keys).where(
+            api_keys.c.key_id == key_id, api_keys.c.revoked_at.is_(None)).values(revoked_at=now))
         uow.emit(ApiKeyRevokedV1(key_id=key_id, revoked_at=now))
         await uow.commit()
     return True
+
+
+async def _other_active_admin(uow: UnitOfWork, key_id: str) -> bool:
+    rows = await uow.execute(sa.select(api_keys.c.roles).where(
+        api_keys.c.key_id != key_id, api_keys.c.revoked_at.is_(None)))
+    return any(ADMIN in r.roles.split(",") for r in rows)
 
 
 async def on_key_issued(_deps, uow: UnitOfWork, _ctx: Context, event: ApiKeyIssuedV1) -> None:

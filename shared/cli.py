@@ -8,7 +8,7 @@ import signal
 
 import uvicorn
 
-from shared import migrations
+from shared import migrations, worker_status
 from shared.hosting import run_worker, standalone_api_app
 from shared.logs import configure_logging
 from shared.runtime import ServiceDefinition
@@ -35,9 +35,6 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
         uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
                     log_config=None, access_log=False, proxy_headers=True)
     elif args.command == "worker":
-        if settings.metrics_port:
-            from prometheus_client import start_http_server
-            start_http_server(settings.metrics_port)
         asyncio.run(_worker(definition, settings))
     elif args.command == "migrate":
         asyncio.run(migrations.upgrade_service(definition.migrations, settings.database_url(definition.name)))
@@ -59,4 +56,11 @@ async def _worker(definition: ServiceDefinition, settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await run_worker(definition, settings, stop)
+    server = None
+    if settings.metrics_port:  # /metrics, /healthz, /readyz of this worker
+        server = await worker_status.serve(settings.metrics_host, settings.metrics_port)
+    try:
+        await run_worker(definition, settings, stop)
+    finally:
+        if server is not None:
+            server.close()

@@ -79,7 +79,8 @@ def dead_letter_headers(raw: RawMessage, error: BaseException, consumer: str) ->
 
 
 class TableDeadLetterSink:
-    """Embedded mode: dead letters kept in the consuming service's own database."""
+    """Dead letters kept in the consuming service's own database, where the admin API lists
+    and replays them (shared/dead_letters.py): the only sink embedded, one of two in Kafka mode."""
 
     def __init__(self, db: Database, source: str) -> None:
         self.db, self.source = db, source
@@ -89,6 +90,8 @@ class TableDeadLetterSink:
         async with self.db.unit_of_work(self.source) as uow:
             await uow.execute(sa.insert(dead_letters).values(
                 consumer=consumer, event_id=headers.get("ce_id"), topic=raw.topic,
+                correlation_id=headers.get("ce_correlationid"),
+                key=raw.key.decode(errors="replace")[:400] if raw.key else None,
                 partition=raw.partition, offset=raw.offset, error_type=type(error).__name__,
                 error=str(error)[:4000], headers=json.dumps(headers), value=raw.value,
                 created_at=datetime.now(timezone.utc)))
@@ -158,9 +161,11 @@ class EventProcessor:
         async with self.db.unit_of_work(f"/{self.service}") as uow:
             seen = await inbox.seen_ids(uow, self.consumer, [d.envelope.id for d in items])
             fresh: list[Decoded] = []
+            duplicates: list[str] = []
             for d in items:
                 if d.envelope.id in seen:
                     EVENTS_DUPLICATE.labels(self.service, d.raw.topic).inc()
+                    duplicates.append(d.envelope.id)
                     continue
                 seen.add(d.envelope.id)
                 fresh.append(d)
@@ -169,6 +174,11 @@ class EventProcessor:
             await uow.commit()
         for d in fresh:
             EVENTS_CONSUMED.labels(self.service, d.raw.topic).inc()
+        if fresh:
+            log_applied(self.service, fresh)
+        if duplicates:  # a resent or republished event: say so (a dead letter is replayed via the API)
+            log.info("skipped %d event(s) the inbox already had", len(duplicates),
+                     extra={"service": self.service, "event_ids": duplicates})
 
     def _context(self, d: Decoded) -> Context:
         return Context.event(self.clock, d.envelope.source, d.envelope.correlation_id)
@@ -221,9 +231,10 @@ class EventProcessor:
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
 
     async def _dead_letter(self, raw: RawMessage, error: BaseException, event_id: str | None = None) -> None:
+        cid = header(raw, "ce_correlationid")  # so the request's id leads here too
         log.error("dead-lettering message: %s", error, extra={
             "service": self.service, "topic": raw.topic, "partition": raw.partition,
-            "offset": raw.offset, "event_id": event_id,
+            "offset": raw.offset, "event_id": event_id, **({"correlation_id": cid} if cid else {}),
             "trace": "".join(traceback.format_exception_only(type(error), error)).strip()})
         await self.dead_letters.send(raw, error, self.consumer)
         EVENTS_DEAD_LETTERED.labels(self.service, raw.topic).inc()
@@ -235,6 +246,22 @@ class EventProcessor:
                         await uow.commit()
             except Exception:
                 log.exception("could not record dead-lettered event in the inbox")
+
+
+def header(raw: RawMessage, name: str) -> str | None:
+    for key, value in raw.headers or ():
+        if key == name and value is not None:
+            return value.decode(errors="replace")
+    return None
+
+
+def log_applied(service: str, items: list[Decoded]) -> None:
+    """One line per applied batch naming its events and their correlation ids, so an
+    operator can follow one request (grep its id) to every consumer that applied it."""
+    log.info("applied %d event(s)", len(items), extra={
+        "service": service, "event_ids": [d.envelope.id for d in items],
+        "topics": sorted({d.raw.topic for d in items}),
+        "correlation_ids": sorted({d.envelope.correlation_id for d in items if d.envelope.correlation_id})})
 
 
 class InProcessSubscriber:

@@ -17,11 +17,13 @@ from collections.abc import Sequence
 from shared.app_factory import create_service_app
 from shared.clock import Clock
 from shared.consumer import InProcessSubscriber, TableDeadLetterSink
+from shared.dead_letters import FanOutDeadLetterSink
 from shared.mounts import ServiceMounts
 from shared.relay import OutboxRelay
 from shared.runtime import ScheduledJob, ServiceDefinition, ServiceRuntime
 from shared.settings import Settings
 from shared.transport import InProcessBus, InProcessTransport, KafkaTransport
+from shared import worker_status
 
 log = logging.getLogger(__name__)
 
@@ -142,10 +144,13 @@ async def run_worker(definition: ServiceDefinition, settings: Settings, stop: as
     relay = OutboxRelay(runtime.db, transport, runtime.name, batch_size=settings.relay_batch_size,
                         poll_seconds=settings.relay_poll_seconds,
                         retention_days=settings.outbox_retention_days)
-    consumer = KafkaConsumerRunner(runtime.processor(dead_letters),
+    # Dead letters in the service's own table too, where the admin API lists and replays them.
+    sink = FanOutDeadLetterSink(TableDeadLetterSink(runtime.db, runtime.source), dead_letters)
+    consumer = KafkaConsumerRunner(runtime.processor(sink),
                                    bootstrap_servers=settings.kafka_bootstrap_servers,
                                    group_id=runtime.name, client_id=settings.kafka_client_id,
                                    batch_size=settings.consumer_batch_size)
+    worker_status.track(runtime, relay, consumer)  # the worker's /readyz (shared/worker_status.py)
     tasks = [asyncio.create_task(relay.run(stop), name="relay"),
              asyncio.create_task(consumer.run(stop), name="consumer")]
     tasks += [asyncio.create_task(run_job(runtime, job, stop), name=job.name) for job in definition.jobs]

@@ -9,9 +9,24 @@ import time
 
 from shared.logs import correlation_id, new_correlation_id, service_name
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from shared.unavailable import crash_problem
+
 
 log = logging.getLogger("ar.access")
-_HEADERS = (b"x-correlation-id", b"x-request-id")
+
+
+def caller_correlation_id(headers) -> str | None:
+    """The caller's X-Correlation-ID wins over X-Request-ID, whatever their order: a gateway
+    adds its own request id (nginx), and the caller's id must survive it."""
+    request_id = None
+    for name, value in headers:
+        if not value:
+            continue
+        if name == b"x-correlation-id":
+            return value.decode("latin-1")[:100]
+        if name == b"x-request-id" and request_id is None:
+            request_id = value.decode("latin-1")[:100]
+    return request_id
 
 
 class RequestContextMiddleware:
@@ -26,12 +41,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        cid = None
-        for name, value in scope.get("headers", ()):
-            if name in _HEADERS and value:
-                cid = value.decode("latin-1")[:100]
-                break
-        cid = cid or new_correlation_id()
+        cid = caller_correlation_id(scope.get("headers", ())) or new_correlation_id()
         token = correlation_id.set(cid)
         svc_token = service_name.set(self.service)
         t0 = time.perf_counter()
@@ -49,17 +59,15 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_wrapper)
-        except Exception:
+        except Exception as exc:
             # Rendered here, not by Starlette's outermost handler, so the problem and
             # the log line still carry the correlation id.
-            log.exception("unhandled error", extra={"path": scope.get("path")})
+            # A database outage inside a middleware (the Idempotency-Key lookup) is a 503 too.
             if not started:
-                await send_wrapper({"type": "http.response.start", "status": 500, "headers": [
-                    (b"content-type", b"application/problem+json")]})
-                await send_wrapper({"type": "http.response.body", "body": json.dumps({
-                    "type": "https://receivables.dev/problems/internal-error", "title": "Internal server error",
-                    "status": 500, "detail": "an internal error occurred; quote the correlation id to support",
-                    "instance": scope.get("path"), "correlation_id": cid}).encode()})
+                body, headers = crash_problem(exc, scope.get("path"), cid)
+                await send_wrapper({"type": "http.response.start", "status": body["status"], "headers": [
+                    (b"content-type", b"application/problem+json"), *headers]})
+                await send_wrapper({"type": "http.response.body", "body": json.dumps(body).encode()})
         finally:
             elapsed = time.perf_counter() - t0
             route = scope.get("route")

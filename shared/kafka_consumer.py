@@ -38,15 +38,16 @@ class KafkaDeadLetterSink:
 
 
 class _WaitForBatch(ConsumerRebalanceListener):
-    def __init__(self, lock: asyncio.Lock) -> None:
+    def __init__(self, lock: asyncio.Lock, joined: asyncio.Event) -> None:
         self.lock = lock
+        self.joined = joined
 
     async def on_partitions_revoked(self, revoked) -> None:
         async with self.lock:  # the batch in flight finishes and commits first
             pass
 
     async def on_partitions_assigned(self, assigned) -> None:
-        return None
+        self.joined.set()  # a member of the group now, even with no partition (the worker's /readyz)
 
 
 class KafkaConsumerRunner:
@@ -70,7 +71,7 @@ class KafkaConsumerRunner:
             client_id=f"{self.client_id}-{self.group_id}", enable_auto_commit=False,
             auto_offset_reset="earliest", max_poll_records=self.batch_size,
             isolation_level="read_committed")
-        self.consumer.subscribe(self.processor.topics, listener=_WaitForBatch(self._lock))
+        self.consumer.subscribe(self.processor.topics, listener=_WaitForBatch(self._lock, self.ready))
         await self.consumer.start()
         try:
             while not stop.is_set():

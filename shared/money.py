@@ -84,12 +84,25 @@ def _serialize(value: Decimal) -> str:
     return format(value, "f")
 
 
+# What a client or a producer may send as an amount (validation mode of the JSON Schema,
+# the published event schemas and request bodies): no sign, no exponent, at most 3
+# decimals, the most any currency has. The exact bound is the currency's minor unit
+# (CURRENCY_EXPONENTS: CNY 2, JPY 0, BHD 3); the event schemas state it per currency
+# (shared/events/export.py), and more decimals are refused, never rounded. Zero passes
+# here; whether a field must be positive is the field's own rule. What the services send
+# (serialization mode: responses) may be negative, e.g. a balance with unapplied cash.
+AMOUNT_PATTERN = r"^(0|[1-9][0-9]*)(\.[0-9]{1,3})?$"
+AMOUNT_RULE = ("a decimal string, no sign and no exponent, with at most as many decimals as the "
+               "currency's minor unit (ISO 4217: 2 for CNY, USD, EUR; 0 for JPY, KRW; 3 for BHD, KWD)")
+
 # A pydantic field type: accepts "12.30" or 12 (never 12.3 as float), emits "12.30".
 DecimalAmount = Annotated[
     Decimal,
     BeforeValidator(to_decimal),
     PlainSerializer(_serialize, return_type=str, when_used="always"),
-    WithJsonSchema({"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "examples": ["1234.50"]}),
+    WithJsonSchema({"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "examples": ["1234.50"]}, mode="serialization"),
+    WithJsonSchema({"type": "string", "pattern": AMOUNT_PATTERN, "description": AMOUNT_RULE,
+                    "examples": ["1234.50"]}, mode="validation"),
 ]
 
 

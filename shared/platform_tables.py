@@ -37,7 +37,8 @@ inbox = sa.Table(
 )
 
 dead_letters = sa.Table(
-    # The in-process transport's dead-letter "topic": Kafka mode uses <service>.dead-letter.
+    # Every consumer's dead letters, in both run modes (Kafka mode also publishes them to
+    # <service>.dead-letter); the admin API lists and replays them.
     "dead_letters", metadata,
     sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
     sa.Column("consumer", sa.String(80), nullable=False),
@@ -50,6 +51,13 @@ dead_letters = sa.Table(
     sa.Column("headers", sa.Text, nullable=False),
     sa.Column("value", sa.LargeBinary, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # platform_0002: operators list and replay them (shared/dead_letters.py)
+    sa.Column("status", sa.String(20), nullable=False, server_default="open"),  # open | replayed
+    sa.Column("correlation_id", sa.String(100), nullable=True),
+    sa.Column("replay_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_replay_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("key", sa.String(400), nullable=True),  # the message's Kafka key
+    sa.Index("ix_dead_letters_status", "status", "id"),
 )
 
 api_keys = sa.Table(

@@ -1,13 +1,14 @@
 """The outbox relay: reads committed, unpublished outbox rows in order, publishes them,
 then marks them published. A crash between publishing and marking republishes them;
 consumers' inboxes make that harmless. On PostgreSQL an advisory lock keeps one active
-relay per service, so several worker instances never reorder a customer's events."""
+relay per service, so several worker instances never reorder a customer's events; the
+leader watches its lock and stops the moment it may have lost it (shared/relay_leadership.py).
+The backlog gauge is refreshed on a timer, so it shows the real backlog while Kafka is down."""
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-import zlib
 import contextlib
 from collections import deque
 from collections import Counter
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
+from shared import relay_leadership
 from shared.db import Database
 from shared.events.envelope import headers_from_attributes
 from shared.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG
@@ -32,7 +34,9 @@ _MARK_PG = sa.text("UPDATE outbox SET published_at = :now WHERE seq = ANY(:seqs)
 
 class OutboxRelay:
     def __init__(self, db: Database, transport: Transport, service: str, *,
-                 batch_size: int = 500, poll_seconds: float = 0.2, retention_days: int = 7) -> None:
+                 batch_size: int = 500, poll_seconds: float = 0.2, retention_days: int = 7,
+                 backlog_seconds: float = 5.0, takeover_seconds: float = 3.0, probe_seconds: float = 1.0,
+                 lock_retry_seconds: float = 2.0) -> None:
         self.db = db
         self.transport = transport
         self.service = service
@@ -43,6 +47,11 @@ class OutboxRelay:
         self.retention = timedelta(days=retention_days)
         self._wake = asyncio.Event()
         db.on_commit.append(self._wake.set)
+        self.backlog_seconds = backlog_seconds
+        self.leadership = {"takeover_seconds": takeover_seconds, "probe_seconds": probe_seconds,
+                           "retry_seconds": lock_retry_seconds}
+        self.state = "starting"  # standby | leader: what the worker's /readyz reports
+        self.lease: relay_leadership.Lease | None = None
 
     async def _fetch(self, conn, after_seq: int) -> list:
         if self.db.is_sqlite:
@@ -108,6 +117,8 @@ class OutboxRelay:
                 if len(rows) == self.batch_size:
                     await self._refresh_statistics(reader)
                 while rows:
+                    if self.lease is not None:
+                        self.lease.check()  # never hand Kafka a batch once the lock may be gone
                     await pipeline.send(rows)
                     if len(rows) < self.batch_size:
                         break
@@ -134,45 +145,90 @@ class OutboxRelay:
         return result.rowcount or 0
 
     async def run(self, stop: asyncio.Event) -> None:
-        lock_conn = await self._leadership(stop)
+        backlog = asyncio.create_task(self._report_backlog(stop), name=f"outbox backlog {self.service}")
         try:
-            last_housekeeping = 0.0
-            loop = asyncio.get_running_loop()
             while not stop.is_set():
+                if not self.db.is_sqlite:
+                    self.lease = await relay_leadership.acquire(
+                        self.db, self.service, stop, on_standby=self._standby, **self.leadership)
+                    if self.lease is None:
+                        return  # stopped while waiting for the lock
+                self.state = "leader"
                 try:
-                    sent = await self.drain()
-                    if loop.time() - last_housekeeping > 60:
-                        last_housekeeping = loop.time()
-                        await self.purge()
-                    await self.backlog() if sent == 0 else None
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.exception("outbox relay failed; retrying", extra={"service": self.service})
-                    await _sleep_or_stop(stop, 2.0)
-                    continue
-                if sent == 0:
-                    self._wake.clear()
-                    waiter = asyncio.ensure_future(self._wake.wait())
-                    await _sleep_or_stop(stop, self.poll_seconds, waiter)
+                    await self._lead(stop)
+                finally:
+                    self.state = "standby"
+                    if self.lease is not None:
+                        await self.lease.release()
+                        self.lease = None
         finally:
-            if lock_conn is not None:
-                await lock_conn.close()
+            backlog.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await backlog
 
-    async def _leadership(self, stop: asyncio.Event):
-        if self.db.is_sqlite:
-            return None
-        key = zlib.crc32(f"outbox-relay:{self.service}".encode())
-        conn = await self.db.engine.connect()
+    def _standby(self) -> None:
+        self.state = "standby"
+
+    async def _lead(self, stop: asyncio.Event) -> None:
+        """Publish until stopped or the lease is lost."""
+        last_housekeeping = 0.0
+        loop = asyncio.get_running_loop()
         while not stop.is_set():
-            got = await conn.scalar(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": key})
-            await conn.commit()
-            if got:
-                log.info("outbox relay is the leader", extra={"service": self.service})
-                return conn
-            await _sleep_or_stop(stop, 2.0)
-        await conn.close()
-        return None
+            try:
+                sent = await self.drain()
+                if loop.time() - last_housekeeping > 60:
+                    last_housekeeping = loop.time()
+                    await self.purge()
+            except asyncio.CancelledError:
+                raise
+            except relay_leadership.LeadershipLost:
+                return
+            except Exception:
+                log.exception("outbox relay failed; retrying", extra={"service": self.service})
+                await _sleep_or_stop(stop, 2.0)
+                continue
+            if self.lease is not None and self.lease.lost.is_set():
+                return
+            if sent == 0:
+                self._wake.clear()
+                waiters = [asyncio.ensure_future(self._wake.wait())]
+                if self.lease is not None:
+                    waiters.append(asyncio.ensure_future(self.lease.lost.wait()))
+                await _sleep_or_stop(stop, self.poll_seconds, *waiters)
+
+    async def _report_backlog(self, stop: asyncio.Event) -> None:
+        """Every `backlog_seconds`, whatever the transport is doing: during a Kafka outage
+        the drain never finishes, and that is exactly when the backlog matters. Only the
+        leader (or the only relay) reports; standbys show 0, so a sum over workers is right."""
+        while not stop.is_set():
+            try:
+                if self.state == "leader":
+                    await self.backlog()
+                else:
+                    OUTBOX_BACKLOG.labels(self.service).set(0)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the database may be down; try again
+                log.warning("outbox backlog not measured: %s", exc, extra={"service": self.service})
+            await _sleep_or_stop(stop, self.backlog_seconds)
+
+    async def mark_until_done(self, seqs: list[int], deadline_seconds: float = 30.0) -> bool:
+        """Mark rows Kafka acknowledged although the marking connection failed (the
+        database restarted mid-drain): retried on new connections until the deadline, so
+        whoever leads next does not publish them again."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + deadline_seconds
+        while True:
+            try:
+                async with self.db.engine.connect() as conn:
+                    await self._mark_published(conn, seqs)
+                return True
+            except Exception as exc:  # noqa: BLE001
+                if loop.time() >= deadline:
+                    log.warning("could not mark %d published outbox rows: %s; they will be sent again",
+                                len(seqs), exc, extra={"service": self.service})
+                    return False
+                await asyncio.sleep(0.25)
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float, *others: asyncio.Future) -> None:
@@ -195,6 +251,8 @@ class _Pipeline:
         self.in_flight: deque[tuple[list, asyncio.Future]] = deque()
         self.acked: list[int] = []
         self.marking: asyncio.Future | None = None
+        self.marking_seqs: list[int] = []
+        self.failed = False
         self.total = 0
 
     async def send(self, rows: list) -> None:
@@ -204,7 +262,11 @@ class _Pipeline:
         """Wait for acknowledgements, oldest first, until at most `keep` are in flight."""
         while len(self.in_flight) > keep:
             rows, ack = self.in_flight.popleft()
-            await ack
+            try:
+                await ack
+            except Exception:
+                self.failed = True  # later batches must not be marked: they would overtake it
+                raise
             self.acked.extend(r["seq"] for r in rows)
             self.relay._count(rows)
             self.total += len(rows)
@@ -214,14 +276,36 @@ class _Pipeline:
         if self.acked and (self.marking is None or self.marking.done()):
             if self.marking is not None:
                 self.marking.result()  # surface a failed mark
-            self.marking = asyncio.ensure_future(self.relay._mark_published(self.marker, self.acked.copy()))
+            self.marking_seqs = self.acked.copy()
+            self.marking = asyncio.ensure_future(self.relay._mark_published(self.marker, self.marking_seqs))
             self.acked.clear()
 
     async def close(self) -> None:
-        for _rows, ack in self.in_flight:  # after a failure: let them finish, mark nothing more
-            with contextlib.suppress(Exception):
+        """After a failure too: what Kafka acknowledged is marked, even if the marking
+        connection died with the database (then on new connections, retried)."""
+        ok = not self.failed
+        for rows, ack in self.in_flight:  # in order: stop at the first failed batch
+            try:
+                if not ok:
+                    raise RuntimeError("an earlier batch failed")
                 await ack
+                self.acked.extend(r["seq"] for r in rows)
+                self.relay._count(rows)
+                self.total += len(rows)
+            except Exception:  # noqa: BLE001 - unacknowledged: sent again next round
+                ok = False
+                with contextlib.suppress(Exception):
+                    await ack
+        self.in_flight.clear()
         if self.marking is not None:
-            await self.marking
-        if self.acked:
+            try:
+                await self.marking
+            except Exception:  # noqa: BLE001
+                self.acked = self.marking_seqs + self.acked
+        if not self.acked:
+            return
+        try:
             await self.relay._mark_published(self.marker, self.acked)
+        except Exception:  # noqa: BLE001
+            await self.relay.mark_until_done(self.acked)
+            raise

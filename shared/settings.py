@@ -54,7 +54,9 @@ class Settings(BaseSettings):
     consumer_backoff_seconds: float = Field(0.2, ge=0)
     outbox_retention_days: int = Field(7, ge=0)
 
-    metrics_port: int | None = Field(None, description="worker processes expose /metrics here")
+    metrics_port: int | None = Field(None, description="worker processes expose /metrics, /readyz here")
+    # Loopback by default: metrics are for the local Prometheus, not the world. Compose sets 0.0.0.0.
+    metrics_host: str = "127.0.0.1"
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
 

@@ -2,8 +2,11 @@
 # Render the gateway for a private (non-system) nginx into OUT_DIR:
 #   OUT_DIR/nginx.conf (main config) and OUT_DIR/gateway.conf (the same template compose uses).
 # Usage: deploy/nginx/render.sh OUT_DIR [LOG_DIR]
-# Env: AR_GATEWAY_PORT (8000); AR_LEDGER_UPSTREAM (127.0.0.1:8101), AR_CREDIT_UPSTREAM
-#      (127.0.0.1:8102), AR_DUNNING_UPSTREAM (127.0.0.1:8103), AR_REPORTING_UPSTREAM (127.0.0.1:8104)
+# Env: AR_GATEWAY_PORT (8000); AR_GATEWAY_LISTEN (127.0.0.1:$AR_GATEWAY_PORT: loopback unless told);
+#      AR_GATEWAY_EXPOSE_INTERNALS (0: /<svc>/metrics and the API docs are not served by the gateway);
+#      AR_LEDGER_UPSTREAM (127.0.0.1:8101), AR_CREDIT_UPSTREAM
+#      (127.0.0.1:8102), AR_DUNNING_UPSTREAM (127.0.0.1:8103), AR_REPORTING_UPSTREAM (127.0.0.1:8104);
+#      AR_NGINX_DAEMON (on), AR_NGINX_ERROR_LOG (LOG_DIR/gateway-error.log), AR_GATEWAY_ACCESS_LOG
 # Check the result with: nginx -t -p OUT_DIR -e OUT_DIR/error.log -c OUT_DIR/nginx.conf
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,6 +20,10 @@ AR_NGINX_DIR="$(cd "$1" && pwd)"
 AR_NGINX_LOG_DIR="$(cd "${2:-$1}" && pwd)"
 export AR_NGINX_DIR AR_NGINX_LOG_DIR
 export AR_GATEWAY_PORT="${AR_GATEWAY_PORT:-8000}"
+export AR_GATEWAY_LISTEN="${AR_GATEWAY_LISTEN:-127.0.0.1:$AR_GATEWAY_PORT}"
+export AR_GATEWAY_EXPOSE_INTERNALS="${AR_GATEWAY_EXPOSE_INTERNALS:-0}"
+export AR_NGINX_DAEMON="${AR_NGINX_DAEMON:-on}"
+export AR_NGINX_ERROR_LOG="${AR_NGINX_ERROR_LOG:-$AR_NGINX_LOG_DIR/gateway-error.log}"
 export AR_LEDGER_UPSTREAM="${AR_LEDGER_UPSTREAM:-127.0.0.1:8101}"
 export AR_CREDIT_UPSTREAM="${AR_CREDIT_UPSTREAM:-127.0.0.1:8102}"
 export AR_DUNNING_UPSTREAM="${AR_DUNNING_UPSTREAM:-127.0.0.1:8103}"
@@ -36,7 +43,7 @@ export AR_NGINX_USER_DIRECTIVE
 
 # Substitute only our variables; nginx's own $variables stay as they are.
 # shellcheck disable=SC2016  # the literal ${NAME} list is envsubst's argument
-vars='${AR_GATEWAY_PORT} ${AR_LEDGER_UPSTREAM} ${AR_CREDIT_UPSTREAM} ${AR_DUNNING_UPSTREAM}
+vars='${AR_GATEWAY_PORT} ${AR_GATEWAY_LISTEN} ${AR_GATEWAY_EXPOSE_INTERNALS} ${AR_NGINX_DAEMON} ${AR_NGINX_ERROR_LOG} ${AR_LEDGER_UPSTREAM} ${AR_CREDIT_UPSTREAM} ${AR_DUNNING_UPSTREAM}
       ${AR_REPORTING_UPSTREAM} ${AR_GATEWAY_ACCESS_LOG} ${AR_NGINX_DIR} ${AR_NGINX_LOG_DIR}
       ${AR_NGINX_USER_DIRECTIVE}'
 subst() {
@@ -51,4 +58,4 @@ sys.stdout.write(re.sub(r"\$\{(\w+)\}", lambda m: os.environ[m.group(1)] if m.gr
 }
 subst "$HERE/gateway.conf.template" >"$AR_NGINX_DIR/gateway.conf"
 subst "$HERE/nginx-local.conf.template" >"$AR_NGINX_DIR/nginx.conf"
-log "rendered $AR_NGINX_DIR/nginx.conf (gateway on :$AR_GATEWAY_PORT)"
+log "rendered $AR_NGINX_DIR/nginx.conf (gateway on $AR_GATEWAY_LISTEN)"

@@ -6,7 +6,9 @@
 # Env: PG_DIR        cluster directory (default $REPO/var/pg-test; data in $PG_DIR/data)
 #      PG_PORT       port on 127.0.0.1 (default 15432)
 #      PG_FAST=1     fsync/synchronous_commit/full_page_writes off (tests only: unsafe on crash)
-#      PG_DATABASES  databases to create (default "ar_ledger ar_credit ar_dunning ar_reporting ar_test")
+#      PG_DATABASES  databases to create (default "ar_ledger ar_credit ar_dunning ar_reporting": the
+#                    services'; the test harness adds ar_test itself, so restarting the local
+#                    cluster's server with this script never adds a test database to it)
 #      PG_BINDIR     directory of initdb/pg_ctl (default: newest /usr/lib/postgresql/*/bin)
 #      PG_START_TIMEOUT seconds (default 60)
 # As root, initdb/postgres run as the `postgres` user (created if missing) via runuser;
@@ -19,7 +21,7 @@ source "$HERE/../lib/common.sh"
 source "$HERE/pg-common.sh"
 AR_LOG_TAG=postgres
 
-PG_DATABASES="${PG_DATABASES:-ar_ledger ar_credit ar_dunning ar_reporting ar_test}"
+PG_DATABASES="${PG_DATABASES:-ar_ledger ar_credit ar_dunning ar_reporting}"
 PG_START_TIMEOUT="${PG_START_TIMEOUT:-60}"
 t0=$(now_ms)
 
@@ -81,6 +83,14 @@ max_connections = 200
 shared_buffers = 128MB
 log_min_duration_statement = -1
 log_line_prefix = '%m [%p] %q%u@%d '
+# Rotated: one file per hour of the day in data/log/, each overwritten a day later
+# (postgres.log keeps only what is said before the collector starts).
+logging_collector = on
+log_directory = 'log'
+log_filename = 'postgresql-%H.log'
+log_rotation_age = 60
+log_rotation_size = 0
+log_truncate_on_rotation = on
 $fast
 CONF
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT (dir $PG_DIR$mode)"

@@ -194,7 +194,8 @@ def test_grafana_is_provisioned_with_prometheus_and_the_dashboard():
     for metric in (
         "ar_http_requests_total", "ar_http_request_duration_seconds_bucket", "ar_events_published_total",
         "ar_events_consumed_total", "ar_events_failed_total", "ar_events_dead_lettered_total",
-        "ar_outbox_backlog", "ar_consumer_lag",
+        "ar_outbox_backlog", "ar_consumer_lag", "ar_events_duplicate_total", "ar_consumer_batch_size_bucket",
+        "ar_db_listening", "ar_cache_lookups_total",
     ):
         assert metric in exprs, metric
     uids = {t["datasource"]["uid"] for p in dashboard["panels"] for t in p.get("targets", [])}

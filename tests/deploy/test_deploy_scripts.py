@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -76,10 +77,14 @@ def test_topics_parser_rejects_bad_lines(tmp_path: Path):
     assert module.parse_topics(bad) == [("a", 1), ("b", 6)]
 
 
-def test_postgres_start_creates_the_compose_databases_and_ar_test():
+def test_postgres_start_creates_the_service_databases_and_no_test_database_by_default():
+    """Issue 11: restarting the local cluster's server with start.sh must not add ar_test to it;
+    the test harness asks for ar_test itself."""
     start = (DEPLOY / "postgres" / "start.sh").read_text()
     default = re.search(r'PG_DATABASES="\$\{PG_DATABASES:-([^}]*)\}"', start).group(1).split()
-    assert set(default) == {f"ar_{svc}" for svc in SERVICES} | {"ar_test"}
+    assert set(default) == {f"ar_{svc}" for svc in SERVICES}
+    for harness in (REPO / "scripts" / "test.sh", DEPLOY / "test-infra.sh"):
+        assert re.search(r'PG_DATABASES="[^"]*ar_test[^"]*"[^\n]*postgres/start.sh', harness.read_text()), harness
 
 
 def test_stop_scripts_are_quiet_no_ops_when_nothing_runs(tmp_path: Path):
@@ -199,3 +204,109 @@ def test_gateway_proxies_each_prefix_unchanged_with_headers(tmp_path: Path):
         for server in servers[1:]:
             server.shutdown()
             server.server_close()
+
+
+# ---- issue 11: operating the local cluster ----
+
+def test_kafka_stop_names_a_running_broker_of_the_repository_instead_of_not_running(tmp_path: Path):
+    """Without KAFKA_DIR, stop.sh used to say "not running" and exit 0 while the local
+    cluster's broker ran. A stand-in process with a broker's command line plays that broker
+    (REPO points the script at a scratch repository, so nothing real is touched)."""
+    props = tmp_path / "var" / "cluster" / "kafka" / "server.properties"
+    props.parent.mkdir(parents=True)
+    props.write_text("# stand-in\n")
+    fake = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "kafka.Kafka", str(props)])
+    try:
+        env = {k: v for k, v in os.environ.items() if k != "KAFKA_DIR"}
+        env["REPO"] = str(tmp_path)
+        result = subprocess.run([str(DEPLOY / "kafka" / "stop.sh")], env=env, capture_output=True, text=True,
+                                timeout=30)
+        assert result.returncode != 0, result.stdout
+        assert "var/cluster/kafka" in result.stderr and "local-cluster.sh stop kafka" in result.stderr
+        assert fake.poll() is None  # and it was not signalled
+    finally:
+        fake.kill()
+
+
+def test_local_cluster_component_commands_refuse_unknown_names():
+    result = subprocess.run([str(DEPLOY / "local-cluster.sh"), "restart", "ledger-thing"], capture_output=True,
+                            text=True, timeout=30)
+    assert result.returncode != 0 and "unknown component" in result.stderr
+
+
+def test_the_supervisor_restarts_with_backoff_rotates_its_log_and_stops_on_sigterm(tmp_path: Path):
+    log = tmp_path / "svc.log"
+    env = {**os.environ, "AR_LOG_MAX_BYTES": "2000", "AR_LOG_BACKUPS": "2"}
+    noisy = "import sys; [print('x' * 99) for _ in range(30)]; sys.exit(3)"  # ~3 kB, then dies
+    proc = subprocess.Popen([sys.executable, str(DEPLOY / "lib" / "supervise.py"), "--name", "svc", "--log", str(log),
+                             "--", sys.executable, "-c", noisy], env=env)
+    try:
+        deadline = time.monotonic() + 20
+        restarts = tmp_path / "svc.restarts"
+        while time.monotonic() < deadline and not (restarts.exists() and int(restarts.read_text()) >= 2):
+            time.sleep(0.1)
+        assert int(restarts.read_text()) >= 2  # died, restarted after 1 s, died, restarted after 2 s
+        assert (tmp_path / "svc.log.1").exists() and not (tmp_path / "svc.log.3").exists()
+        assert log.stat().st_size < 4000
+        text = "".join(p.read_text() for p in tmp_path.glob("svc.log*"))
+        assert "exited with 3" in text and "restarting in 1s" in text
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    assert not (tmp_path / "svc.child.pid").exists()
+
+
+def _gateway(tmp_path: Path, **env_extra) -> tuple[list[str], int, list]:
+    nginx = _nginx()
+    servers, env = [], {**os.environ, **env_extra}
+    for svc in SERVICES:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        env[f"AR_{svc.upper()}_UPSTREAM"] = f"127.0.0.1:{server.server_address[1]}"
+    env["AR_GATEWAY_PORT"] = str(port := _free_port())
+    subprocess.run([str(DEPLOY / "nginx" / "render.sh"), str(tmp_path)], check=True, env=env, capture_output=True)
+    args = [nginx, "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(tmp_path / "nginx.conf")]
+    subprocess.run(args, check=True, capture_output=True)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            _get(port, "/healthz")
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    return args, port, servers
+
+
+def _stop_gateway(args, servers) -> None:
+    subprocess.run(args + ["-s", "stop"], capture_output=True)
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_gateway_listens_on_loopback_and_hides_metrics_and_docs_by_default(tmp_path: Path):
+    args, port, servers = _gateway(tmp_path)
+    try:
+        assert "listen 127.0.0.1:" in (tmp_path / "gateway.conf").read_text()
+        for path in ("/ledger/metrics", "/credit/docs", "/dunning/redoc", "/reporting/openapi.json",
+                     "/ledger/docs-assets/swagger-ui.css", "/ledger/docs/oauth2-redirect"):
+            status, headers, body = _get(port, path)
+            assert status == 404 and headers["content-type"] == "application/problem+json", path
+            assert "AR_GATEWAY_EXPOSE_INTERNALS" in json.loads(body)["detail"]
+        status, _, body = _get(port, "/ledger/v1/docs-of-mine", {"X-Correlation-ID": "keep-me"})
+        assert status == 200 and json.loads(body)["headers"]["x-correlation-id"] == "keep-me"
+    finally:
+        _stop_gateway(args, servers)
+
+
+def test_the_gateway_serves_metrics_and_docs_when_told(tmp_path: Path):
+    args, port, servers = _gateway(tmp_path, AR_GATEWAY_EXPOSE_INTERNALS="1")
+    try:
+        status, _, body = _get(port, "/ledger/metrics")
+        assert status == 200 and json.loads(body)["path"] == "/ledger/metrics"
+        assert _get(port, "/credit/docs")[0] == 200
+    finally:
+        _stop_gateway(args, servers)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
 import subprocess
 import time
 import uuid
 
+import asyncpg
 import httpx
 import pytest
 
@@ -62,7 +64,14 @@ def test_gateway_serves_every_service_under_its_prefix(cluster):
         r = httpx.get(f"{cluster['gateway']}/{name}/healthz")
         assert r.json() == {"status": "ok", "service": name}
         assert httpx.get(f"{cluster['gateway']}/{name}/readyz").status_code == 200
-        assert "ar_http_requests_total" in httpx.get(f"{cluster['gateway']}/{name}/metrics").text
+        # metrics and docs: on the API's own (loopback) port, not on the gateway
+        assert httpx.get(f"{cluster['gateway']}/{name}/metrics").status_code == 404
+        api = f"http://127.0.0.1:{cluster['env'][f'AR_{name.upper()}_PORT']}/{name}"
+        assert "ar_http_requests_total" in httpx.get(f"{api}/metrics").text
+        assert "docs-assets/swagger-ui-bundle.js" in httpx.get(f"{api}/docs").text
+        worker = f"http://127.0.0.1:{cluster['env'][f'AR_{name.upper()}_METRICS_PORT']}"
+        assert httpx.get(f"{worker}/readyz").json()["status"] == "ready"
+        assert "ar_outbox_backlog" in httpx.get(f"{worker}/metrics").text
     assert httpx.get(f"{cluster['gateway']}/ledger/v1/invoices").status_code == 401
 
 
@@ -128,3 +137,74 @@ def test_an_invoice_posted_to_the_ledger_reaches_credit_and_reporting(cluster):
         return any(row["invoices"] >= 1 for row in rows)
 
     assert eventually(reported)
+
+
+def test_one_correlation_id_leads_from_the_gateway_to_every_consumer(cluster):
+    """Issue 11: the caller's X-Correlation-ID survives the gateway, and grepping it finds
+    the gateway's line, the API's, and a line of every worker that applied the events."""
+    auth = {"Authorization": f"Bearer {KEY}"}
+    gw, cid = cluster["gateway"], f"e2e-trace-{uuid.uuid4().hex[:12]}"
+    customer = f"TRACE-{uuid.uuid4().hex[:8]}"
+    r = httpx.put(f"{gw}/credit/v1/customers/{customer}", headers=auth, json={
+        "name": "Trace Co", "region": "East", "customer_type": "distributor", "industry": "retail",
+        "salesperson": "li", "onboarded_on": "2024-01-10"})
+    assert r.status_code in (200, 201), r.text
+    created = httpx.post(f"{gw}/ledger/v1/invoices", headers={**auth, "X-Correlation-ID": cid}, json={
+        "invoice_number": f"INV-{customer}", "customer_id": customer, "issue_date": "2026-02-27",
+        "payment_terms": "NET30", "amount": "10.00", "currency": "CNY"})
+    assert created.status_code == 201, created.text
+    assert created.headers["x-correlation-id"] == cid
+    logs = cluster["dir"] / "logs"
+
+    def grep() -> set[str]:
+        return {p.stem for p in logs.glob("*.log") if cid in p.read_text(errors="replace")}
+
+    assert eventually(lambda: {"gateway", "ledger-api", "credit-worker", "reporting-worker"} <= grep()), grep()
+    applied = [line for p in logs.glob("*-worker.log") for line in p.read_text(errors="replace").splitlines()
+               if cid in line]
+    assert all('"applied' in line and "event_ids" in line for line in applied), applied
+
+
+def test_a_killed_worker_is_restarted_by_its_supervisor(cluster):
+    child = cluster["dir"] / "dunning-worker.child.pid"
+    pid = int(child.read_text())
+    os.kill(pid, signal.SIGKILL)
+    worker = f"http://127.0.0.1:{cluster['env']['AR_DUNNING_METRICS_PORT']}/readyz"
+
+    def back() -> bool:
+        try:
+            return int(child.read_text()) != pid and httpx.get(worker).status_code == 200
+        except (OSError, ValueError, httpx.HTTPError):
+            return False
+
+    assert eventually(back, timeout=90)
+    assert (cluster["dir"] / "dunning-worker.restarts").read_text().strip() == "1"
+    status = subprocess.run([str(ROOT / "deploy" / "local-cluster.sh"), "status"], cwd=ROOT, env=cluster["env"],
+                            capture_output=True, text=True, timeout=60)
+    assert "restarts 1" in status.stdout and status.returncode == 0, status.stdout
+
+
+def test_the_clusters_postgres_restarts_with_one_command_and_holds_no_test_database(cluster):
+    script = str(ROOT / "deploy" / "local-cluster.sh")
+    r = subprocess.run([script, "restart", "postgres"], cwd=ROOT, env=cluster["env"], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    auth = {"Authorization": f"Bearer {KEY}"}
+    customer = f"PGR-{uuid.uuid4().hex[:8]}"
+
+    def booked() -> bool:
+        r = httpx.post(f"{cluster['gateway']}/ledger/v1/invoices", headers=auth, json={
+            "invoice_number": f"INV-{customer}", "customer_id": customer, "issue_date": "2026-02-27",
+            "payment_terms": "NET30", "amount": "10.00", "currency": "CNY"})
+        return r.status_code in (200, 201)
+
+    assert eventually(booked, timeout=60)
+
+    async def databases() -> set[str]:
+        conn = await asyncpg.connect(f"postgresql://postgres@127.0.0.1:{cluster['env']['AR_CLUSTER_PG_PORT']}/postgres")
+        try:
+            return {r[0] for r in await conn.fetch("SELECT datname FROM pg_database")}
+        finally:
+            await conn.close()
+
+    assert "ar_test" not in asyncio.run(databases())

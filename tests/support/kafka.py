@@ -5,9 +5,10 @@ import asyncio
 import contextlib
 import uuid
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from shared.consumer import EventProcessor
+from shared.events.topics import topic_partitions
 from shared.kafka_consumer import KafkaConsumerRunner
 
 
@@ -58,3 +59,17 @@ async def running_consumer(processor: EventProcessor, bootstrap: str, group_id: 
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=30)
+
+
+async def skip_history(bootstrap: str, group: str, topics: list[str]) -> None:
+    """A new consumer group starts at the end of the shared topics, not their history."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        declared = topic_partitions()
+        partitions = [TopicPartition(t, p) for t in topics for p in range(declared[t])]
+        consumer.assign(partitions)
+        ends = await consumer.end_offsets(partitions)
+        await consumer.commit({tp: offset for tp, offset in ends.items()})
+    finally:
+        await consumer.stop()

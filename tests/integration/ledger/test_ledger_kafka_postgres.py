@@ -11,7 +11,6 @@ from datetime import date, datetime, timezone
 import asyncpg
 import pytest
 import sqlalchemy as sa
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from services.ledger.bootstrap import SERVICE
 from services.ledger.handlers import invoices, payments
@@ -20,31 +19,16 @@ from shared.clock import FixedClock
 from shared.context import Context
 from shared.events.envelope import new_envelope, to_kafka
 from shared.events.ledger import InvoiceIssuedV1, PaymentReceivedV1
-from shared.events.topics import topic_partitions
 from shared.kafka_consumer import KafkaConsumerRunner, KafkaDeadLetterSink
 from shared.relay import OutboxRelay
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 from shared.transport import KafkaTransport
 from tests.support.embedded import ADMIN_KEY, embedded_product
-from tests.support.kafka import collect, produce, wait_until
+from tests.support.kafka import collect, produce, skip_history, wait_until
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 NOW = datetime(2026, 6, 1, 4, 0, tzinfo=timezone.utc)
-
-
-async def skip_history(bootstrap: str, group: str, topics: list[str]) -> None:
-    """A new consumer group starts at the end of the shared topics, not their history."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        declared = topic_partitions()
-        partitions = [TopicPartition(t, p) for t in topics for p in range(declared[t])]
-        consumer.assign(partitions)
-        ends = await consumer.end_offsets(partitions)
-        await consumer.commit({tp: offset for tp, offset in ends.items()})
-    finally:
-        await consumer.stop()
 
 
 @contextlib.asynccontextmanager

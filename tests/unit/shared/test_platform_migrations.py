@@ -28,7 +28,7 @@ async def test_a_new_database_gets_exactly_the_platform_tables(tmp_path):
     url = f"sqlite+aiosqlite:///{tmp_path / 'p.db'}"
     await migrations.upgrade(migrations.PLATFORM, url)
     diff, versions = await _diff_and_versions(url)
-    assert diff == [] and versions == ["platform_0001"]
+    assert diff == [] and versions == ["platform_0002"]
 
 
 async def test_a_database_made_before_the_history_keeps_its_tables(tmp_path):
@@ -40,7 +40,7 @@ async def test_a_database_made_before_the_history_keeps_its_tables(tmp_path):
     await engine.dispose()
     await migrations.upgrade(migrations.PLATFORM, url)
     diff, versions = await _diff_and_versions(url)
-    assert diff == [] and versions == ["platform_0001"]
+    assert diff == [] and versions == ["platform_0002"]
     engine = create_async_engine(url)
     async with engine.connect() as conn:
         assert await conn.scalar(sa.text("SELECT count(*) FROM api_keys")) == 1
