@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 from shared.api_docs import install_api_docs
 from shared.api_keys_routes import router as api_keys_router
 from shared.dead_letter_routes import router as dead_letters_router
-from shared.problems import install_problem_handlers, problem_response
+from shared.problems import install_problem_handlers, problem_response, problem_responses
+from shared.request_limits import RequestLimitsMiddleware
 from shared.http import RequestContextMiddleware
 from shared.idempotency import IdempotencyMiddleware
 from shared.runtime import ServiceRuntime
@@ -78,6 +79,8 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
     app.include_router(api_keys_router, prefix="/v1")
     app.include_router(dead_letters_router, prefix="/v1")
     app.add_middleware(IdempotencyMiddleware, db=runtime.db)
+    app.add_middleware(RequestLimitsMiddleware, max_body_bytes=runtime.settings.max_body_bytes,
+                       max_upload_bytes=runtime.settings.max_upload_bytes)
     app.add_middleware(RequestContextMiddleware, service=runtime.name)
 
     def openapi():
@@ -93,6 +96,11 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
         for path in ("/healthz", "/readyz", "/metrics"):
             for op in schema["paths"].get(path, {}).values():
                 op["security"] = []
+        for ops in schema["paths"].values():  # every body is bounded and must be JSON (or an upload)
+            for method, op in ops.items():
+                if method in ("post", "put", "patch") and "requestBody" in op:
+                    for status, described in problem_responses(413, 415).items():
+                        op.setdefault("responses", {}).setdefault(str(status), described)
         app.openapi_schema = schema
         return schema
 

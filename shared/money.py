@@ -91,7 +91,7 @@ def _serialize(value: Decimal) -> str:
 # (shared/events/export.py), and more decimals are refused, never rounded. Zero passes
 # here; whether a field must be positive is the field's own rule. What the services send
 # (serialization mode: responses) may be negative, e.g. a balance with unapplied cash.
-AMOUNT_PATTERN = r"^(0|[1-9][0-9]*)(\.[0-9]{1,3})?$"
+AMOUNT_PATTERN = r"^(0|[1-9][0-9]{0,11})(\.[0-9]{1,3})?$"  # at most 12 digits before the point (shared/wire.py)
 AMOUNT_RULE = ("a decimal string, no sign and no exponent, with at most as many decimals as the "
                "currency's minor unit (ISO 4217: 2 for CNY, USD, EUR; 0 for JPY, KRW; 3 for BHD, KWD)")
 

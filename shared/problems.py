@@ -35,6 +35,13 @@ def _loc(loc: tuple) -> str:
     return out or ".".join(str(p) for p in loc)
 
 
+def _json_error(error: dict) -> dict:
+    """A body that is not JSON at all: name the body and where the parser stopped."""
+    where = next((p for p in error.get("loc", ()) if isinstance(p, int)), None)
+    at = f" at character {where}" if where is not None else ""
+    return {"field": "body", "rule": "json_invalid", "message": f"not valid JSON{at}: {error.get('ctx', {}).get('error', '')}".rstrip(": ")}
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RuleError)
     async def _rule(request: Request, exc: RuleError):
@@ -42,8 +49,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
-        errors = [{"field": _loc(tuple(e.get("loc", ()))), "rule": e.get("type", "invalid"),
-                   "message": e.get("msg", "")} for e in exc.errors()]
+        errors = [_json_error(e) if e.get("type") == "json_invalid" else
+                  {"field": _loc(tuple(e.get("loc", ()))), "rule": e.get("type", "invalid"), "message": e.get("msg", "")}
+                  for e in exc.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         return render(RuleError(detail or "invalid request", errors=errors), request.url.path)
 
@@ -69,7 +77,8 @@ _titles = {404: "Not found", 405: "Method not allowed", 401: "Authentication req
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """For `responses=` on routes, so the OpenAPI document shows the problem shapes."""
     described = {400: "Bad request", 401: "Missing or unknown API key", 403: "Role not allowed",
-                 404: "Not found", 409: "Conflicts with what is stored", 422: "Invalid input"}
+                 404: "Not found", 409: "Conflicts with what is stored", 413: "The body is larger than accepted",
+                 415: "The body is not JSON", 422: "Invalid input", 503: "The database is unavailable: retry"}
     return {s: {"description": described.get(s, "Problem"),
                 "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
             for s in statuses}

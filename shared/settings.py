@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     consumer_backoff_seconds: float = Field(0.2, ge=0)
     outbox_retention_days: int = Field(7, ge=0)
 
+    # Request bodies: JSON up to this size (413 beyond); file uploads (imports) up to the other.
+    max_body_bytes: int = Field(1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    max_upload_bytes: int = Field(64 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
+
     metrics_port: int | None = Field(None, description="worker processes expose /metrics, /readyz here")
     # Loopback by default: metrics are for the local Prometheus, not the world. Compose sets 0.0.0.0.
     metrics_host: str = "127.0.0.1"

@@ -60,6 +60,13 @@ class LedgerConfig(BaseSettings):
     large_order_min_down_percent: Decimal = Field(Decimal(30), ge=0, le=100)
     large_order_action: LargeOrderAction = LargeOrderAction.FLAG
 
+    # How far after today a business date may be: money moves when it moves (a payment dated
+    # next month is a typing error), with a day of tolerance for time zones; an invoice may be
+    # issued ahead for paperwork prepared before the shipment.
+    future_days: int = Field(1, ge=0, le=31, description="payments, credit notes, refunds, disputes, "
+                                                        "write-offs, aging sweeps")
+    invoice_future_days: int = Field(31, ge=0, le=366)
+
     # Write-offs: a bad debt is confirmed by its age or by a documented cause (bankruptcy, ...).
     write_off_min_overdue_days: int = Field(180, ge=0, le=3650)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from services.ledger.domain.write_offs import WriteOffCause
 from shared.events.ledger import Contact
+from shared.events.ledger import MAX_ALLOCATIONS, MAX_INSTALMENTS
 from shared.ids import BusinessId
-from shared.money import CurrencyCode, DecimalAmount
+from shared.money import DecimalAmount
+from shared.wire import AmountIn, CurrencyIn, DateIn
 
 
 
@@ -18,8 +20,8 @@ class In(BaseModel):
 
 
 class InstalmentIn(In):
-    due_date: date
-    amount: DecimalAmount
+    due_date: DateIn
+    amount: AmountIn
 
 
 class InvoiceIn(In):
@@ -27,15 +29,17 @@ class InvoiceIn(In):
                                        description="unique; no `/`, `?`, `#` or control characters (it is a URL "
                                                    "path segment)")
     customer_id: BusinessId = Field(examples=["C-1001"])
-    issue_date: date
-    due_date: date | None = Field(None, description="give due_date, payment_terms or instalments")
+    issue_date: DateIn
+    due_date: DateIn | None = Field(None, description="give due_date, payment_terms or instalments")
     payment_terms: str | None = Field(None, max_length=40, description="NET30, EOM+15 or SHIP+30",
                                       examples=["NET30"])
-    shipment_date: date | None = Field(None, description="date on the consignment note, for SHIP+N terms")
-    amount: DecimalAmount = Field(examples=["1200.00"])
-    currency: CurrencyCode
+    shipment_date: DateIn | None = Field(None, description="date on the consignment note, for SHIP+N terms")
+    amount: AmountIn = Field(examples=["1200.00"])
+    currency: CurrencyIn
     instalments: list[InstalmentIn] | None = Field(
-        None, description="optional schedule (e.g. 30% down payment, the rest at milestones); sums to amount")
+        None, max_length=MAX_INSTALMENTS,
+        description=f"optional schedule (e.g. 30% down payment, the rest at milestones); sums to amount; at most "
+                    f"{MAX_INSTALMENTS} lines")
     contract_ref: str | None = Field(None, max_length=100)
     delivery_ref: str | None = Field(None, max_length=100)
     order_ref: str | None = Field(None, max_length=100)
@@ -141,18 +145,19 @@ class InvoicePage(BaseModel):
 
 class AllocationIn(In):
     invoice_number: BusinessId
-    amount: DecimalAmount
+    amount: AmountIn
 
 
 class PaymentIn(In):
     payment_reference: BusinessId = Field(examples=["BANK-20260601-0042"])
     customer_id: BusinessId
-    received_date: date
-    amount: DecimalAmount
-    currency: CurrencyCode
+    received_date: DateIn
+    amount: AmountIn
+    currency: CurrencyIn
     method: Literal["bank_transfer", "cheque", "cash", "direct_debit", "card", "other"] = "bank_transfer"
     allocations: list[AllocationIn] | None = Field(
-        None, description="the customer's remittance advice; without it, oldest due first")
+        None, max_length=MAX_ALLOCATIONS,
+        description=f"the customer's remittance advice; without it, oldest due first; at most {MAX_ALLOCATIONS} lines")
 
 
 class PaymentAllocationOut(BaseModel):
@@ -181,8 +186,8 @@ class PaymentOut(BaseModel):
 
 class ReversalIn(In):
     reason: str = Field(min_length=1, max_length=500, examples=["cheque returned unpaid"])
-    reversed_date: date | None = Field(None, description="default today")
-    bounced: bool = Field(True, description="a bounced cheque (空头支票): credit treats it as a red flag")
+    reversed_date: DateIn | None = Field(None, description="default today")
+    bounced: StrictBool = Field(True, description="a bounced cheque (空头支票): credit treats it as a red flag")
 
 
 class ReopenedOut(BaseModel):
@@ -203,9 +208,9 @@ class CreditNoteIn(In):
     credit_note_number: BusinessId = Field(examples=["CN-2026-0007"])
     customer_id: BusinessId
     invoice_number: BusinessId | None = Field(None, description="without it: credit on account")
-    issue_date: date | None = Field(None, description="default today")
-    amount: DecimalAmount
-    currency: CurrencyCode
+    issue_date: DateIn | None = Field(None, description="default today")
+    amount: AmountIn
+    currency: CurrencyIn
     reason: str = Field(min_length=1, max_length=500)
 
 
@@ -225,9 +230,9 @@ class CreditNoteOut(BaseModel):
 class RefundIn(In):
     refund_reference: BusinessId
     customer_id: BusinessId
-    amount: DecimalAmount
-    currency: CurrencyCode
-    refund_date: date | None = None
+    amount: AmountIn
+    currency: CurrencyIn
+    refund_date: DateIn | None = None
     note: str | None = Field(None, max_length=500)
 
 
@@ -243,25 +248,26 @@ class RefundOut(BaseModel):
 class DisputeIn(In):
     category: Literal["pricing", "quantity", "quality", "delivery", "duplicate_billing", "other"]
     note: str = Field(min_length=1, max_length=2000)
-    amount: DecimalAmount | None = Field(None, description="default: everything undisputed still open")
-    instalment_seq: int | None = Field(None, ge=1, description="dispute one instalment only")
-    opened_date: date | None = Field(None, description="default today")
+    amount: AmountIn | None = Field(None, description="default: everything undisputed still open")
+    instalment_seq: StrictInt | None = Field(None, ge=1, description="dispute one instalment only")
+    opened_date: DateIn | None = Field(None, description="default today")
 
 
 class ResolutionIn(In):
     outcome: Literal["valid", "invalid", "withdrawn"]
     settlement: Literal["credit_note", "discount", "return_offset", "instalments"] | None = Field(
         None, description="required when valid")
-    amount: DecimalAmount | None = Field(
+    amount: AmountIn | None = Field(
         None, description="the credit for credit_note / return_offset (default: all disputed) or discount")
-    instalments: list[InstalmentIn] | None = Field(None, description="the new schedule for settlement=instalments")
-    resolved_date: date | None = None
+    instalments: list[InstalmentIn] | None = Field(None, max_length=MAX_INSTALMENTS,
+                                                   description="the new schedule for settlement=instalments")
+    resolved_date: DateIn | None = None
     note: str | None = Field(None, max_length=2000)
-    our_fault: bool = False
+    our_fault: StrictBool = False
 
 
 class WriteOffIn(In):
-    amount: DecimalAmount
+    amount: AmountIn
     reason: str = Field(min_length=1, max_length=2000, examples=["customer bankrupt, liquidation closed"])
     cause: WriteOffCause | None = Field(
         None, description="a documented cause; without one the invoice must be overdue at least the configured "
@@ -274,7 +280,7 @@ class WriteOffIn(In):
 class ApprovalIn(In):
     decision: Literal["approve", "reject"] = "approve"
     note: str | None = Field(None, max_length=2000)
-    effective_date: date | None = Field(None, description="when the write-off takes effect; default today")
+    effective_date: DateIn | None = Field(None, description="when the write-off takes effect; default today")
 
 
 class CurrencyBalanceOut(BaseModel):
@@ -341,7 +347,7 @@ class LateFeeOut(BaseModel):
 
 
 class SweepIn(In):
-    as_of: date
+    as_of: DateIn
 
 
 class SweepOut(BaseModel):

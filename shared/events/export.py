@@ -58,7 +58,7 @@ def bound_decimals_by_currency(schema: dict) -> dict:
     rules = []
     for exp in sorted(set(CURRENCY_EXPONENTS.values())):
         codes = sorted(c for c, e in CURRENCY_EXPONENTS.items() if e == exp)
-        pattern = r"^(0|[1-9][0-9]*)$" if exp == 0 else rf"^(0|[1-9][0-9]*)(\.[0-9]{{1,{exp}}})?$"
+        pattern = r"^(0|[1-9][0-9]{0,11})$" if exp == 0 else rf"^(0|[1-9][0-9]{{0,11}})(\.[0-9]{{1,{exp}}})?$"
         then = _amounts_at_scale(schema, pattern, schema.get("$defs", {}))
         if then:
             rules.append({"if": {"properties": {"currency": {"enum": codes}}, "required": ["currency"]},

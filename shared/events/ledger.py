@@ -18,13 +18,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.events.contract import EventPayload
 from shared.ids import BusinessId
 from shared.money import CurrencyCode, DecimalAmount
+from shared.wire import AmountIn, CurrencyIn, DateIn
 
+
+
+#: bounds of billing's lists: a 10-year monthly schedule; a remittance advice of a year of invoices
+MAX_INSTALMENTS, MAX_ALLOCATIONS = 120, 1000
 
 
 class InstalmentLine(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    due_date: date
-    amount: DecimalAmount
+    due_date: DateIn
+    amount: AmountIn
 
 
 class Contact(BaseModel):
@@ -46,13 +51,13 @@ class InvoiceIssuedV1(EventPayload):
 
     invoice_number: BusinessId
     customer_id: BusinessId
-    issue_date: date
-    due_date: date | None = Field(None, description="give due_date or payment_terms")
+    issue_date: DateIn
+    due_date: DateIn | None = Field(None, description="give due_date or payment_terms")
     payment_terms: str | None = Field(None, description="NET30, EOM+15 or SHIP+30", max_length=40)
-    shipment_date: date | None = Field(None, description="date on the consignment note, for SHIP+N terms")
-    amount: DecimalAmount
-    currency: CurrencyCode
-    instalments: list[InstalmentLine] | None = None
+    shipment_date: DateIn | None = Field(None, description="date on the consignment note, for SHIP+N terms")
+    amount: AmountIn
+    currency: CurrencyIn
+    instalments: list[InstalmentLine] | None = Field(None, max_length=MAX_INSTALMENTS)
     contract_ref: str | None = Field(None, max_length=100)
     delivery_ref: str | None = Field(None, max_length=100)
     order_ref: str | None = Field(None, max_length=100, description="releases the credit reservation")
@@ -103,7 +108,7 @@ class InvoiceRecordedV1(EventPayload):
 class AllocationLine(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     invoice_number: BusinessId
-    amount: DecimalAmount
+    amount: AmountIn
 
 
 class PaymentReceivedV1(EventPayload):
@@ -113,11 +118,11 @@ class PaymentReceivedV1(EventPayload):
 
     payment_reference: BusinessId
     customer_id: BusinessId
-    received_date: date
-    amount: DecimalAmount
-    currency: CurrencyCode
+    received_date: DateIn
+    amount: AmountIn
+    currency: CurrencyIn
     method: Literal["bank_transfer", "cheque", "cash", "direct_debit", "card", "other"] = "bank_transfer"
-    allocations: list[AllocationLine] | None = None
+    allocations: list[AllocationLine] | None = Field(None, max_length=MAX_ALLOCATIONS)
 
 
 class PaymentRecordedV1(EventPayload):

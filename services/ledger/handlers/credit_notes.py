@@ -18,6 +18,7 @@ from shared.context import Context
 from shared.db import UnitOfWork
 from shared.errors import Conflict, RuleError
 from shared.events.ledger import CreditNoteIssuedV1
+from shared.wire import not_after
 
 
 async def record_credit_note(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, *, credit_note_number: str, customer_id: str,
@@ -27,6 +28,7 @@ async def record_credit_note(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, *,
     """Returns False when the same credit note was already recorded (a no-op)."""
     value = money(amount, currency, "amount")
     on = ctx.on(issue_date)
+    not_after(on, ctx.today, deps.config.future_days, "issue_date", "a credit note")
     if not reason or not reason.strip():
         raise RuleError("a credit note needs a reason", "reason", "credit_note.reason")
     # the date as given: the same request retried another day (no date: "today") is the same note

@@ -24,6 +24,7 @@ from shared.db import UnitOfWork
 from shared.errors import Conflict, NotFound, RuleError
 from shared.events.ledger import DisputeOpenedV1, DisputeResolvedV1, InstalmentLine
 from shared.money import Money
+from shared.wire import not_after
 
 
 def dispute_model(row, amount_minor: int | None = None) -> Dispute:
@@ -45,6 +46,7 @@ async def open_(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, invoice_number:
             raise Conflict(f"invoice {invoice_number!r} already has an open dispute; resolve it first: one open "
                            "dispute per invoice", "invoice_number", "dispute.already_open")
         cur, on = invoice.currency, ctx.on(opened_date)
+        not_after(on, ctx.today, cfg.future_days, "opened_date", "a dispute")
         if on < invoice.issue_date:
             raise RuleError("a dispute cannot precede the invoice", "opened_date", "dispute.date")
         await lock_customers(uow, [invoice.customer_id])
@@ -111,6 +113,7 @@ async def resolve(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, dispute_id: s
     async with uow:
         row = await _dispute(uow, dispute_id)
         cur, on = row.currency, ctx.on(resolved_date)
+        not_after(on, ctx.today, cfg.future_days, "resolved_date", "a resolution")
         await lock_customers(uow, [row.customer_id])
         book = Book(row.customer_id)
         items = await book.load_invoice(uow, row.invoice_number)

@@ -30,6 +30,7 @@ from shared.db import UnitOfWork
 from shared.errors import Conflict
 from shared.events.ledger import InvoiceIssuedV1, InvoiceRecordedV1, RecordedInstalment
 from shared.money import Money
+from shared.wire import not_after
 
 REFS = ("contract_ref", "delivery_ref", "order_ref", "region", "product_line", "customer_type", "salesperson")
 
@@ -69,6 +70,7 @@ class NewInvoice:
 def normalize(deps: LedgerDeps, p: InvoiceIssuedV1, ctx: Context) -> NewInvoice:
     """Validate one invoice with the domain rules; errors name the payload's fields."""
     amount = money(p.amount, p.currency, "amount")
+    not_after(p.issue_date, ctx.today, deps.config.invoice_future_days, "issue_date", "an invoice's issue date")
     booked = book_schedule(amount, p.issue_date, due_date=p.due_date, payment_terms=p.payment_terms,
                            shipment_date=p.shipment_date,
                            instalments=[(line.due_date, line.amount) for line in p.instalments or []])

@@ -37,6 +37,7 @@ from shared.errors import Conflict, NotFound, RuleError
 from shared.events.ledger import (PaymentReceivedV1, PaymentRecordedV1, PaymentReversedV1, RefundIssuedV1,
                                   WriteOffRecoveredV1)
 from shared.money import Money
+from shared.wire import not_after
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,9 @@ def payment_hash(p: PaymentReceivedV1, amount: Money, lines: list[tuple[str, Mon
                          "l": [(n, m.minor) for n, m in lines] if p.allocations is not None else None})
 
 
-def normalize_payment(p: PaymentReceivedV1, ctx: Context) -> NewPayment:
+def normalize_payment(p: PaymentReceivedV1, ctx: Context, future_days: int = 1) -> NewPayment:
     amount = money(p.amount, p.currency, "amount")
+    not_after(p.received_date, ctx.today, future_days, "received_date", "a payment's received date")
     lines = [(line.invoice_number, money(line.amount, p.currency, f"allocations[{i}].amount"))
              for i, line in enumerate(p.allocations or [])]
     return NewPayment(p, ctx, amount, lines, payment_hash(p, amount, lines))
@@ -87,7 +89,7 @@ async def record_payments(deps: LedgerDeps, uow: UnitOfWork, items: list[tuple[P
     The same reference with the same content is a no-op, with other content a 409. With
     `park_unknown` (billing's events) a payment naming an invoice not booked yet is parked
     until it is; otherwise that is a 422."""
-    normalized = [normalize_payment(p, ctx) for p, ctx in items]
+    normalized = [normalize_payment(p, ctx, deps.config.future_days) for p, ctx in items]
     async with uow:
         await lock_customers(uow, {n.payload.customer_id for n in normalized})  # before the key lookup
         references = [n.reference for n in normalized]
@@ -307,6 +309,7 @@ async def reverse_payment(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, refer
         if payment is None:
             raise NotFound(f"no payment {reference!r}")
         on = ctx.on(reversed_date)
+        not_after(on, ctx.today, deps.config.future_days, "reversed_date", "a reversal")
         check_reversal(PaymentState(reference, payment.received_date, payment.status, payment.reversed_date,
                                     payment.refunded_minor), on)
         await lock_customers(uow, [payment.customer_id])
@@ -354,6 +357,7 @@ async def record_refund(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, *, refu
     """Pay back cash or credit on account (oldest source first). Raises the balance."""
     value = money(amount, currency, "amount")
     on = ctx.on(refund_date)
+    not_after(on, ctx.today, deps.config.future_days, "refund_date", "a refund")
     # the date as given: the same request retried another day (no date: "today") is the same refund
     digest = content_hash({"r": refund_reference, "c": customer_id, "a": value.minor, "cur": currency,
                            "d": refund_date})

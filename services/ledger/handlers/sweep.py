@@ -24,6 +24,7 @@ from services.ledger.repository import sweep as repo
 from shared.context import Context
 from shared.db import UnitOfWork
 from shared.events.ledger import OverdueThresholdV1
+from shared.wire import not_after
 
 
 @dataclass
@@ -39,6 +40,7 @@ class SweepResult:
 
 async def run_aging_sweep(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, as_of: date) -> SweepResult:
     cfg = deps.config
+    not_after(as_of, ctx.today, cfg.future_days, "as_of", "an aging sweep")
     ladder = cfg.thresholds
     result = SweepResult(as_of)
     started = time.perf_counter()

@@ -19,6 +19,7 @@ from shared.db import UnitOfWork
 from shared.errors import NotFound, RuleError
 from shared.events.ledger import InvoiceWrittenOffV1
 from shared.money import Money
+from shared.wire import not_after
 
 
 def write_off_model(row) -> WriteOff:
@@ -91,6 +92,7 @@ async def decide(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, write_off_id: 
                               grounds=await _grounds(uow, row.invoice_number, today, row.cause, row.cause_reference),
                               min_overdue_days=deps.config.write_off_min_overdue_days)
         effective = effective_date or today
+        not_after(effective, today, deps.config.future_days, "effective_date", "a write-off")
         if effective < invoice.issue_date:
             raise RuleError("a write-off cannot take effect before the invoice was issued", "effective_date", "write_off.date")
         book = Book(row.customer_id)

@@ -87,6 +87,20 @@ async def test_each_instalment_has_its_own_due_date_and_ages_on_its_own(tmp_path
      "instalments[0].amount", "instalments.positive"),
     ({"invoice_number": ""}, "invoice_number", None),
     ({"surprise": 1}, "surprise", None),
+    # what a client sends is bounded and in the form the schema states
+    ({"amount": "1000000000000.00"}, "amount", None),  # beyond 999,999,999,999.999: would break sums
+    ({"amount": "1E+3"}, "amount", None),
+    ({"amount": 1200}, "amount", None),  # a JSON number, not a decimal string
+    ({"amount": " 1200.00"}, "amount", None),
+    ({"currency": "cny"}, "currency", None),
+    ({"issue_date": 0}, "issue_date", None),  # not the epoch
+    ({"issue_date": "2026-03-14T00:00:00"}, "issue_date", None),
+    ({"issue_date": "1999-12-31"}, "issue_date", None),
+    ({"issue_date": "2026-02-30"}, "issue_date", None),
+    ({"issue_date": "2026-08-01", "due_date": "2026-09-01"}, "issue_date", "date.in_the_future"),
+    ({"payment_terms": None, "instalments": [{"due_date": "2026-05-01", "amount": "10.00"}] * 121},
+     "instalments", None),
+    ({"region": "x" * 101}, "region", None),
 ])
 async def test_bad_invoices_are_422_naming_the_field_and_nothing_is_written(tmp_path, change, field, rule):
     async with embedded_product(tmp_path, names=["ledger"]) as client:

@@ -1,7 +1,7 @@
 """The aging clock through POST /aging-sweeps: one overdue-threshold event per
 (instalment, threshold), exactly once; late runs catch up; settled and disputed amounts
 are silent; the scheduled job sweeps for the clock's today."""
-from datetime import date
+from datetime import date, datetime, timezone
 
 from tests.support.ledger import V1, assert_problem, invoice, keys, outbox, pay
 from services.ledger.bootstrap import SERVICE
@@ -39,8 +39,10 @@ async def test_each_threshold_is_emitted_once_even_when_rerun_or_late(tmp_path):
         assert (await sweep(client, "2026-05-16"))["events"] == 0  # an older date never re-emits
         instalment = (await client.get(f"{V1}/invoices/A")).json()["instalments"][0]
         assert instalment["last_threshold_days"] == 15
+        client.clock.set(datetime(2027, 1, 1, 4, tzinfo=timezone.utc))  # months later (AR_BUSINESS_DATE in a demo)
         await sweep(client, "2027-01-01")  # past the end of the ladder: 30, 60, 90, 180
         assert [e["threshold_days"] for e in await outbox(client, "overdue-threshold")][-4:] == [30, 60, 90, 180]
+        client.clock.set(datetime(2028, 1, 1, 4, tzinfo=timezone.utc))
         assert (await sweep(client, "2028-01-01"))["examined"] == 0
 
 
@@ -90,3 +92,14 @@ async def test_the_scheduled_job_sweeps_for_the_business_date(tmp_path):
         assert job.run is aging_sweep and job.interval_seconds(runtime.deps) == 3_600
         result = await aging_sweep(runtime)
         assert (result.as_of, result.events) == (date(2026, 6, 1), 1)
+
+
+async def test_a_sweep_dated_ahead_is_refused_not_run(tmp_path):
+    """Dated decades ahead it used to run for 20 minutes and fill the outbox with 1.6 million events."""
+    async with embedded_product(tmp_path, names=["ledger"]) as client:
+        await invoice(client, "A", amount="100.00", due_date="2026-05-01")
+        assert_problem(await client.post(f"{V1}/aging-sweeps", json={"as_of": "2060-01-01"}), 422, "as_of",
+                       "date.in_the_future")
+        assert_problem(await client.post(f"{V1}/aging-sweeps", json={"as_of": "2126-01-01"}), 422, "as_of")
+        assert (await sweep(client, "2026-06-02"))["events"] > 0  # a day of tolerance for time zones
+        assert len(await outbox(client, "overdue-threshold")) == 6  # -7, -3, 1, 7, 15 and 30 days

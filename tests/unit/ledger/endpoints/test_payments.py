@@ -92,6 +92,11 @@ async def test_the_same_payment_again_is_harmless_and_other_content_a_conflict(t
     ({"amount": "1.234"}, "amount", "currency_scale"),
     ({"amount": 12.5}, "amount", None),
     ({"received_date": "2026-13-01"}, "received_date", None),
+    ({"received_date": "2026-07-01"}, "received_date", "date.in_the_future"),  # next month: a typing error
+    ({"received_date": 20260510}, "received_date", None),
+    ({"amount": "99999999999999999999"}, "amount", None),
+    ({"method": "barter"}, "method", None),
+    ({"allocations": [{"invoice_number": "A", "amount": "1.00"}] * 1001}, "allocations", None),
 ])
 async def test_bad_payments_are_422_naming_the_field_and_nothing_is_written(tmp_path, body, field, rule):
     async with embedded_product(tmp_path, names=["ledger"]) as client:

@@ -1,0 +1,104 @@
+"""What a client may send, declared once: the field types of every request body, query
+and billing event, each with its bounds in the OpenAPI and JSON Schemas so clients and
+fuzzers see them, and enforced exactly as declared. Nothing a client sends can reach the
+database unbounded (a too-large amount used to break the nightly aging sweep for every
+customer) or produce a 5xx.
+
+- Amounts (`AmountIn`): a decimal string, at most 12 digits before the point and 3 after
+  (the most any currency has; the currency's own minor unit is checked where the currency
+  is known). 999,999,999,999.999 in minor units is 10^15, so sums over thousands of such
+  documents still fit the 64-bit columns. No exponent (`1E+2`), no spaces, no float.
+- Dates (`DateIn`): `YYYY-MM-DD` only (never the integer 0, never a datetime), between
+  2000-01-01 and 2099-12-31. How far into the future a business date may go is a rule of
+  each use (a payment is not received next month): `not_after`.
+- Currencies (`CurrencyIn`): three capital letters of a currency we know, as the schema
+  states (not "cny", not " CNY ").
+- Identifiers: shared/ids.py. Booleans: `StrictBool` (true/false, not "yes" or 1).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+from shared.errors import RuleError
+from shared.money import AMOUNT_PATTERN, AMOUNT_RULE, CURRENCY_EXPONENTS, MoneyError
+
+MAX_AMOUNT_DIGITS = 12
+MAX_AMOUNT = Decimal(10) ** MAX_AMOUNT_DIGITS - Decimal("0.001")
+_AMOUNT_TEXT = re.compile(rf"-?(0|[1-9][0-9]{{0,{MAX_AMOUNT_DIGITS - 1}}})(\.[0-9]{{1,3}})?")
+
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2099, 12, 31)
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_amount(value: Any) -> Decimal:
+    """A wire amount: the string form the schema states. (A sign is let through to the
+    field's own rule, which names it: "must be greater than zero".)"""
+    if isinstance(value, Decimal) and value.is_finite():
+        text = format(value, "f")
+    elif isinstance(value, str):
+        text = value
+    else:
+        raise MoneyError("amounts are decimal strings such as \"1234.50\", not numbers")
+    if not _AMOUNT_TEXT.fullmatch(text):
+        raise MoneyError(f"{text[:40]!r} is not an amount: a decimal string such as \"1234.50\", at most "
+                         f"{MAX_AMOUNT_DIGITS} digits before the point and 3 after, no exponent or spaces")
+    return Decimal(text)
+
+
+AmountIn = Annotated[
+    Decimal,
+    BeforeValidator(parse_amount),
+    PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="always"),
+    WithJsonSchema({"type": "string", "pattern": AMOUNT_PATTERN, "maxLength": MAX_AMOUNT_DIGITS + 4,
+                    "description": f"{AMOUNT_RULE}; at most {MAX_AMOUNT:,f}", "examples": ["1234.50"]}),
+]
+
+
+def parse_date(value: Any) -> date:
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        day = value
+    elif isinstance(value, str) and _DATE_TEXT.fullmatch(value):
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date") from None
+    else:
+        raise ValueError("a date is a string YYYY-MM-DD")
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(f"dates run from {EARLIEST_DATE} to {LATEST_DATE}")
+    return day
+
+
+DateIn = Annotated[
+    date,
+    BeforeValidator(parse_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$",
+                    "formatMinimum": EARLIEST_DATE.isoformat(), "formatMaximum": LATEST_DATE.isoformat(),
+                    "description": f"YYYY-MM-DD, from {EARLIEST_DATE} to {LATEST_DATE}"}),
+]
+
+
+def parse_currency(value: Any) -> str:
+    if not isinstance(value, str) or value not in CURRENCY_EXPONENTS:
+        raise MoneyError(f"{str(value)[:10]!r} is not a currency we know: an ISO 4217 code such as \"CNY\"")
+    return value
+
+
+CurrencyIn = Annotated[
+    str,
+    BeforeValidator(parse_currency),
+    WithJsonSchema({"type": "string", "enum": sorted(CURRENCY_EXPONENTS), "examples": ["CNY"]}),
+]
+
+
+def not_after(day: date | None, today: date, days: int, field: str, what: str) -> None:
+    """A business date no later than `days` after today (a tolerance for time zones and
+    paperwork dated ahead): a payment received next month is a typing error."""
+    if day is not None and day > today + timedelta(days=days):
+        raise RuleError(f"{what} cannot be more than {days} day(s) after today ({today})", field,
+                        "date.in_the_future")
