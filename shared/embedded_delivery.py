@@ -126,24 +126,24 @@ class Lane:
         count = min(self.batch, len(self.buffer))
         messages = list(itertools.islice(self.buffer, count))
         reached = self.buffer[count].offset - 1 if count < len(self.buffer) else self.read_to
-        if messages and self.name != PLATFORM:
-            await self.requests.quiet(REQUEST_WAIT_SECONDS)  # requests in flight first (bounded)
-        await self.subscriber.turn.acquire(background=self.name != PLATFORM)
-        try:
-            if messages:
+        if messages:
+            if self.name != PLATFORM:
+                await self.requests.quiet(REQUEST_WAIT_SECONDS)  # requests in flight first (bounded)
+            await self.subscriber.turn.acquire(background=self.name != PLATFORM)
+            try:
                 started = time.perf_counter()
                 await self.subscriber.apply(messages)
                 self._adapt(count, time.perf_counter() - started)
+            finally:
+                self.subscriber.turn.release()
             for _ in range(count):
                 self.buffer.popleft()
-            self.position = reached
-            # Stored like a consumer's periodic offset commit: at most once a second while
-            # a backlog drains (a crash redelivers that second, the inbox drops it) and as
-            # soon as the lane has caught up.
-            if time.monotonic() - self._stored_at > STORE_SECONDS or (messages and not self.buffer):
-                await self.store()
-        finally:
-            self.subscriber.turn.release()
+        self.position = reached
+        # Stored like a consumer's periodic offset commit: at most once a second while a
+        # backlog drains (a crash redelivers that second, the inbox drops it) and as soon
+        # as the lane has caught up.
+        if time.monotonic() - self._stored_at > STORE_SECONDS or (messages and not self.buffer):
+            await self.store()
         return True
 
     async def _read_ahead(self) -> bool:

@@ -38,7 +38,7 @@ class ServiceMounts:
         if app is not None:
             root_path = scope.get("root_path", "")
             child = {**scope, "root_path": root_path + path[:end], "app_root_path": scope.get("app_root_path", root_path)}
-            if self._activity is None:
+            if self._activity is None or scope["type"] != "http":
                 await app(child, receive, send)
                 return
             self._activity.enter()

@@ -14,6 +14,7 @@ from shared import auth
 from shared.consumer import EventProcessor, TableDeadLetterSink
 from shared.db import Database
 from shared.embedded_delivery import CursorStore, EmbeddedDelivery
+from shared.outbox_log import OutboxLog
 from shared.events.platform import ApiKeyIssuedV1
 from shared.metrics import EVENTS_DUPLICATE
 from shared.platform_tables import dead_letters, delivery_cursors, inbox, outbox
@@ -113,10 +114,11 @@ async def test_a_crash_mid_backlog_redelivers_what_was_not_recorded_and_the_inbo
     subs = {name: await make_db(tmp_path, name) for name in ("crash-a", "crash-b")}
     await emit(producer, [f"N-{i:04d}" for i in range(1200)])
 
-    async def lost(self, producer_name, lane, position):  # the crash always comes before the cursor write
-        return None
+    async def lost(self, *args):  # the crash always comes before the cursor write and the marks
+        return 0
 
     monkeypatch.setattr(CursorStore, "save", lost)
+    monkeypatch.setattr(OutboxLog, "mark", lost)
     run = Running({"p": producer}, [processor(db, name, paced()) for name, db in subs.items()], max_batch=50)
     await run.__aenter__()
     await eventually(lambda: _all_at_least(subs.values(), 200))
@@ -217,8 +219,6 @@ async def test_an_api_key_event_is_applied_while_a_business_backlog_waits(tmp_pa
 
 
 async def test_purge_keeps_the_newest_row_so_seq_numbers_are_never_handed_out_again(tmp_path):
-    from shared.outbox_log import OutboxLog
-
     producer = await make_db(tmp_path, "p")
     await emit(producer, ["P-1", "P-2", "P-3"])
     async with producer.engine.begin() as conn:
