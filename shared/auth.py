@@ -53,17 +53,25 @@ def new_key() -> tuple[str, str]:
 
 class ApiKeyStore:
     """Key lookups with a short cache: the credit check is on the sales hot path and a
-    revocation taking a few seconds to bite is acceptable. When an entry expires, one
-    refresh runs while requests keep the answer they had (stale-while-revalidate), and
+    revocation taking a few seconds to bite is acceptable. When a known key's entry expires,
+    one refresh runs while requests keep the answer they had (stale-while-revalidate), and
     concurrent first lookups of a key share one query: otherwise every request in flight
-    would query at the same moment, every `cache_seconds`, and spike the tail latency."""
+    would query at the same moment, every `cache_seconds`, and spike the tail latency.
 
-    def __init__(self, db: Database, cache_seconds: float = 5.0, stale_seconds: float = 60.0) -> None:
+    An unknown key is remembered for `negative_seconds` only and never answered stale: it
+    may be a key whose `api-key-issued` event is about to be applied. `forget()` drops
+    everything (the embedded delivery calls it when a key event commits); a lookup that was
+    reading the database meanwhile answers its caller but does not fill the cache."""
+
+    def __init__(self, db: Database, cache_seconds: float = 5.0, stale_seconds: float = 60.0,
+                 negative_seconds: float = 1.0) -> None:
         self.db = db
         self.cache_seconds = cache_seconds
         self.stale_seconds = stale_seconds
+        self.negative_seconds = negative_seconds
         self._cache: dict[str, tuple[float, Principal | None]] = {}
         self._loading: dict[str, asyncio.Future] = {}
+        self._generation = 0
 
     async def lookup(self, key: str) -> Principal | None:
         digest = hash_key(key)
@@ -72,7 +80,7 @@ class ApiKeyStore:
         if hit is not None:
             if hit[0] > now:
                 return hit[1]
-            if hit[0] + self.stale_seconds > now:
+            if hit[1] is not None and hit[0] + self.stale_seconds > now:
                 self._refresh(digest)
                 return hit[1]
         return await asyncio.shield(self._refresh(digest))
@@ -81,23 +89,30 @@ class ApiKeyStore:
         loading = self._loading.get(digest)
         if loading is None:
             loading = self._loading[digest] = asyncio.ensure_future(self._load(digest))
-            loading.add_done_callback(lambda _f: self._loading.pop(digest, None))
+            loading.add_done_callback(lambda done: self._loading.pop(digest, None)
+                                      if self._loading.get(digest) is done else None)
         return loading
 
     async def _load(self, digest: str) -> Principal | None:
+        generation = self._generation
         async with self.db.sessionmaker() as session:
             row = (await session.execute(sa.select(api_keys).where(
                 api_keys.c.key_hash == digest, api_keys.c.revoked_at.is_(None)))).first()
         principal = None
         if row is not None and hmac.compare_digest(row.key_hash, digest):
             principal = Principal(row.key_id, row.name, frozenset(row.roles.split(",")))
-        if len(self._cache) > 10_000:
-            self._cache.clear()
-        self._cache[digest] = (time.monotonic() + self.cache_seconds, principal)
+        if generation == self._generation:  # no key event committed while we read
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            ttl = self.cache_seconds if principal is not None else self.negative_seconds
+            self._cache[digest] = (time.monotonic() + ttl, principal)
         return principal
 
     def forget(self) -> None:
+        """Drop every cached answer, and keep lookups already reading from caching theirs."""
+        self._generation += 1
         self._cache.clear()
+        self._loading.clear()
 
     async def seed_bootstrap(self, key: str, source: str) -> None:
         """The configured key is (re)stored as an active admin at every start: a revoked

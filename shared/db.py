@@ -23,6 +23,7 @@ from shared.events.contract import EventPayload
 from shared.events.envelope import new_envelope
 from shared.logs import current_correlation_id
 from shared.platform_tables import outbox
+from shared.write_lock import PriorityLock
 
 
 #: SQLite refuses statements with more than 999 bound parameters (older builds): IN lists
@@ -61,8 +62,13 @@ class Database:
             sa_event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite allows one writer: serialise transactions instead of failing with "locked".
-        self.write_lock = asyncio.Lock() if self.is_sqlite else None
+        # Requests go before waiting background work (event delivery, jobs): shared/write_lock.py.
+        self.write_lock = PriorityLock() if self.is_sqlite else None
+        # Set by the embedded host on PostgreSQL: commits that write outbox rows take it, so
+        # seq order is commit order there too (shared/outbox_log.py).
+        self.outbox_lock: asyncio.Lock | None = None
         self.on_commit: list[Callable[[], None]] = []  # commits that emitted events: wake the outbox relay
+        self.on_outbox_commit: list[Callable[[set[str]], None]] = []  # the same, told the topics committed
         self.after_commit: list[Callable[[], None]] = []  # every commit: e.g. drop what a cache may hold of it
 
     async def dispose(self) -> None:
@@ -135,16 +141,21 @@ class UnitOfWork:
         if self._depth > 1:
             return
         had_events = bool(self._events)
-        if had_events:
-            await self.session.execute(sa.insert(outbox), self._events)
-            self._events = []
-        await self.session.commit()
+        topics = {e["topic"] for e in self._events} if had_events and self.db.on_outbox_commit else None
+        lock = self.db.outbox_lock if had_events and self.db.outbox_lock is not None else contextlib.nullcontext()
+        async with lock:
+            if had_events:
+                await self.session.execute(sa.insert(outbox), self._events)
+                self._events = []
+            await self.session.commit()
         self._committed = True
         for hook in self.db.after_commit:
             hook()
         if had_events:
             for hook in self.db.on_commit:
                 hook()
+            for topic_hook in self.db.on_outbox_commit:
+                topic_hook(topics)
 
     async def execute(self, statement, params=None):
         return await self.session.execute(statement, params)

@@ -1,8 +1,8 @@
 """Turning service definitions into processes.
 
 - Embedded (`make run`): one process, one port, the four services mounted under their
-  prefixes, each on its own SQLite file, events through the outbox relay into an
-  in-process bus and each consumer's inbox.
+  prefixes, each on its own SQLite file; every subscriber reads each producer's outbox
+  from its own cursor into its inbox (shared/embedded_delivery.py).
 - Distributed: per service an API process (HTTP only) and a worker process (outbox
   relay to Kafka, Kafka consumer, scheduled jobs), on PostgreSQL. The API process
   mounts its service under the same prefix, so the gateway passes paths through.
@@ -16,20 +16,22 @@ from collections.abc import Sequence
 
 from shared.app_factory import create_service_app
 from shared.clock import Clock
-from shared.consumer import InProcessSubscriber, TableDeadLetterSink
+from shared.consumer import TableDeadLetterSink
 from shared.dead_letters import FanOutDeadLetterSink
+from shared.embedded_delivery import EmbeddedDelivery
 from shared.mounts import ServiceMounts
 from shared.relay import OutboxRelay
 from shared.runtime import ScheduledJob, ServiceDefinition, ServiceRuntime
 from shared.settings import Settings
-from shared.transport import InProcessBus, InProcessTransport, KafkaTransport
+from shared.transport import KafkaTransport
 from shared import worker_status
+from shared.write_lock import RequestActivity, background
 
 log = logging.getLogger(__name__)
 
 
-def mount_services(runtimes: Sequence[ServiceRuntime], lifespan) -> ServiceMounts:
-    return ServiceMounts({r.name: create_service_app(r) for r in runtimes}, lifespan,
+def mount_services(runtimes: Sequence[ServiceRuntime], lifespan, activity=None) -> ServiceMounts:
+    return ServiceMounts({r.name: create_service_app(r) for r in runtimes}, lifespan, activity,
                          runtimes={r.name: r for r in runtimes})
 
 
@@ -48,7 +50,8 @@ async def run_job(runtime: ServiceRuntime, job: ScheduledJob, stop: asyncio.Even
             return
         delay = interval
         try:
-            await job.run(runtime)
+            with background():  # on SQLite, requests waiting for the write lock go first
+                await job.run(runtime)
         except Exception:
             log.exception("scheduled job %s failed", job.name, extra={"service": runtime.name})
 
@@ -60,8 +63,8 @@ class EmbeddedHost:
                  clock: Clock | None = None, run_jobs: bool = True) -> None:
         self.settings = settings
         self.runtimes = [ServiceRuntime(d, settings, clock) for d in definitions]
-        self.bus = InProcessBus()
-        self.relays: list[OutboxRelay] = []
+        self.activity = RequestActivity()  # requests in flight: delivery lets them finish first
+        self.delivery = self._delivery()
         self.run_jobs = run_jobs
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
@@ -69,31 +72,35 @@ class EmbeddedHost:
     def runtime(self, name: str) -> ServiceRuntime:
         return next(r for r in self.runtimes if r.name == name)
 
+    @property
+    def bus(self):
+        """Events from outside the product (tests: billing's), applied at once by every
+        subscriber: `await host.bus.dispatch([OutgoingMessage, ...])`."""
+        return self.delivery.bus
+
+    def _delivery(self) -> EmbeddedDelivery:
+        delivery = EmbeddedDelivery(max_batch=self.settings.consumer_batch_size,
+                                    retention_days=self.settings.outbox_retention_days, requests=self.activity)
+        for runtime in self.runtimes:
+            delivery.add_producer(runtime.name, runtime.db)
+            delivery.add_subscriber(runtime.name, runtime.processor(TableDeadLetterSink(runtime.db, runtime.source)),
+                                    runtime.keys)
+        return delivery
+
     async def start(self) -> None:
         self._stop.clear()
         for runtime in self.runtimes:
             await runtime.open()
-        for runtime in self.runtimes:
-            processor = runtime.processor(TableDeadLetterSink(runtime.db, runtime.source))
-            self.bus.subscribe(processor.topics, InProcessSubscriber(processor))
-        for runtime in self.runtimes:
-            relay = OutboxRelay(runtime.db, InProcessTransport(self.bus), runtime.name,
-                                batch_size=self.settings.relay_batch_size,
-                                poll_seconds=self.settings.relay_poll_seconds)
-            self.relays.append(relay)
-            self._tasks.append(asyncio.create_task(relay.run(self._stop), name=f"relay-{runtime.name}"))
-            if self.run_jobs:
+        self._tasks += await self.delivery.start(self._stop)
+        if self.run_jobs:
+            for runtime in self.runtimes:
                 for job in runtime.definition.jobs:
                     self._tasks.append(asyncio.create_task(run_job(runtime, job, self._stop)))
 
-    async def settle(self, rounds: int = 20) -> None:
-        """Deliver every pending event (tests): relays drain until nothing moves."""
-        for _ in range(rounds):
-            moved = 0
-            for relay in self.relays:
-                moved += await relay.drain()
-            if not moved:
-                return
+    async def settle(self, timeout: float = 60.0) -> None:
+        """Until every subscriber has applied every event of every outbox (tests); events
+        the handlers emit meanwhile included."""
+        await self.delivery.settle(timeout)
 
     async def stop(self) -> None:
         self._stop.set()
@@ -101,6 +108,8 @@ class EmbeddedHost:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.wait_for(task, timeout=10)
         self._tasks.clear()
+        self.delivery.close()
+        self.delivery = self._delivery()  # a later start() begins from the stored cursors
         for runtime in self.runtimes:
             await runtime.close()
 
@@ -113,7 +122,7 @@ class EmbeddedHost:
             finally:
                 await self.stop()
 
-        return mount_services(self.runtimes, lifespan)
+        return mount_services(self.runtimes, lifespan, self.activity)
 
 
 def standalone_api_app(definition: ServiceDefinition, settings: Settings) -> ServiceMounts:

@@ -21,8 +21,9 @@ ASGIApp = Callable[..., Any]
 
 class ServiceMounts:
     def __init__(self, apps: Mapping[str, ASGIApp], lifespan: Callable[[Any], AbstractAsyncContextManager],
-                 **state: Any) -> None:
+                 activity: Any = None, **state: Any) -> None:
         self._apps = {f"/{name}": app for name, app in apps.items()}
+        self._activity = activity  # counts requests in flight (shared/write_lock.RequestActivity), if given
         self._names = list(apps)
         self._lifespan = lifespan
         self.state = SimpleNamespace(**state)
@@ -36,8 +37,15 @@ class ServiceMounts:
         app = self._apps.get(path[:end]) if end > 0 else None
         if app is not None:
             root_path = scope.get("root_path", "")
-            await app({**scope, "root_path": root_path + path[:end],
-                       "app_root_path": scope.get("app_root_path", root_path)}, receive, send)
+            child = {**scope, "root_path": root_path + path[:end], "app_root_path": scope.get("app_root_path", root_path)}
+            if self._activity is None or scope["type"] != "http":
+                await app(child, receive, send)
+                return
+            self._activity.enter()
+            try:
+                await app(child, receive, send)
+            finally:
+                self._activity.leave()
         elif scope["type"] != "http":
             return  # a websocket nobody serves: closing without accepting refuses it
         elif path == "/":

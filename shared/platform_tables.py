@@ -1,5 +1,5 @@
-"""Tables every service database carries: outbox, inbox, dead letters, API keys and
-idempotency keys. Plain SQLAlchemy Core so the same Table objects serve all four
+"""Tables every service database carries: outbox, inbox, dead letters, API keys,
+idempotency keys and the embedded mode's delivery cursors. Plain SQLAlchemy Core so the same Table objects serve all four
 databases. Their DDL is the platform's own frozen migration history
 (`shared/platform_migrations/`), applied to every service database before the service's;
 a test keeps these definitions and that history equal."""
@@ -80,4 +80,15 @@ idempotency_keys = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
-PLATFORM_TABLES = (outbox, inbox, dead_letters, api_keys, idempotency_keys)
+delivery_cursors = sa.Table(
+    # The embedded mode's consumer offsets: how far this service (consumer) has applied each
+    # producer's outbox, per lane (platform, business). Kafka keeps these in the distributed mode.
+    "delivery_cursors", metadata,
+    sa.Column("consumer", sa.String(80), primary_key=True),
+    sa.Column("producer", sa.String(80), primary_key=True),
+    sa.Column("lane", sa.String(20), primary_key=True),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+PLATFORM_TABLES = (outbox, inbox, dead_letters, api_keys, idempotency_keys, delivery_cursors)

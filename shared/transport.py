@@ -1,7 +1,7 @@
-"""How outbox events leave a service: Kafka (distributed) or an in-process bus (embedded).
-
-Both carry the same bytes (CloudEvents binary mode), so the embedded default exercises
-the same envelope code as production."""
+"""How outbox events leave a service through the relay: Kafka (distributed), or an
+in-process bus. The embedded host no longer relays: its subscribers read each outbox from
+their own cursors (shared/embedded_delivery.py) and use the bus only for events from
+outside the product (tests). Both carry the same bytes (CloudEvents binary mode)."""
 from __future__ import annotations
 
 import asyncio

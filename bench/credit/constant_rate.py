@@ -41,18 +41,21 @@ async def _connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter
         writer.close()
 
 
-async def run(host: str, port: int, rate: float, seconds: float, make_request, connections: int = 32) -> dict:
+async def run(host: str, port: int, rate: float, seconds: float, make_request, connections: int = 32,
+              stop: asyncio.Event | None = None) -> dict:
+    """`rate` requests/s for `seconds` (or until `stop` is set, if given, whichever is first)."""
     # The benchmark process imports the service to seed its database: a full collection of
     # that heap pauses this client for ~50 ms, which would show as the server's p99.
     gc.collect()
     gc.freeze()
     try:
-        return await _run(host, port, rate, seconds, make_request, connections)
+        return await _run(host, port, rate, seconds, make_request, connections, stop)
     finally:
         gc.unfreeze()
 
 
-async def _run(host: str, port: int, rate: float, seconds: float, make_request, connections: int) -> dict:
+async def _run(host: str, port: int, rate: float, seconds: float, make_request, connections: int,
+               stop: asyncio.Event | None) -> dict:
     jobs: asyncio.Queue = asyncio.Queue()
     results: list[float] = []
     errors: list[int] = []
@@ -62,7 +65,11 @@ async def _run(host: str, port: int, rate: float, seconds: float, make_request, 
                for reader, writer in streams]
     total = int(rate * seconds)
     start = time.perf_counter()
+    sent = total
     for n in range(total):
+        if stop is not None and stop.is_set():
+            sent = n
+            break
         scheduled = start + n / rate
         delay = scheduled - time.perf_counter()
         if delay > 0:
@@ -73,6 +80,7 @@ async def _run(host: str, port: int, rate: float, seconds: float, make_request, 
     await asyncio.wait_for(asyncio.gather(*workers), timeout=seconds + 60)
     elapsed = time.perf_counter() - start
     lat = sorted(results)
-    return {"sent": total, "completed": len(results), "errors": len(errors), "achieved_rps": len(results) / elapsed,
-            "p50_ms": _percentile(lat, 50) * 1000, "p99_ms": _percentile(lat, 99) * 1000,
+    return {"sent": sent, "completed": len(results), "errors": len(errors), "achieved_rps": len(results) / elapsed,
+            "seconds": elapsed, "p50_ms": _percentile(lat, 50) * 1000, "p95_ms": _percentile(lat, 95) * 1000,
+            "p99_ms": _percentile(lat, 99) * 1000,
             "max_ms": (lat[-1] * 1000) if lat else float("nan")}
