@@ -264,7 +264,7 @@ async def key_probe(base: str, admin: dict, delay: float, max_seconds: float) ->
 NOOP_ENV = "from shared.migrations import run_env\n\nrun_env()\n"
 
 
-async def _noop(_uow, _event, _envelope) -> None:
+async def _noop(_deps, _uow, _ctx, _event) -> None:
     return None
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.dunning.consumers import HANDLERS
+from services.dunning.consumers import BATCH_HANDLERS, HANDLERS
 from services.dunning.deps import DunningDeps
 from services.dunning.endpoints import router
 from shared.runtime import ServiceDefinition, ServiceRuntime
@@ -21,5 +21,6 @@ SERVICE = ServiceDefinition(
     dependencies=dependencies,
     routers=[router],
     handlers=HANDLERS,
+    batch_handlers=BATCH_HANDLERS,
     openapi_tags=[{"name": "cases", "description": "Collection cases and their overdue items"}],
 )

@@ -4,4 +4,5 @@ from __future__ import annotations
 
 from services.dunning import handlers
 
-HANDLERS = {"overdue-threshold": handlers.record_overdue, "payment-recorded": handlers.record_payment}
+HANDLERS = {"payment-recorded": handlers.record_payment}
+BATCH_HANDLERS = {"overdue-threshold": handlers.record_overdue}  # one sweep emits tens of thousands

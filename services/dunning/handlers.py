@@ -3,37 +3,28 @@ from __future__ import annotations
 
 from services.dunning import repository
 from services.dunning.deps import DunningDeps
-from services.dunning.domain.severity import severity
-from services.dunning.tables import CollectionCase, OverdueItem
+from services.dunning.domain.escalation import ItemState, escalate
 from shared.context import Context
 from shared.db import UnitOfWork
 from shared.events.ledger import OverdueThresholdV1, PaymentRecordedV1
 from shared.money import to_minor
 
 
-async def record_overdue(deps: DunningDeps, uow: UnitOfWork, ctx: Context, event: OverdueThresholdV1) -> None:
-    """Open or escalate the customer's case. Thresholds only grow, so an older event
-    arriving late never lowers what is recorded."""
+async def record_overdue(deps: DunningDeps, uow: UnitOfWork,
+                         facts: list[tuple[OverdueThresholdV1, Context]]) -> None:
+    """Open or escalate the customers' cases from a run of overdue-threshold facts (one
+    sweep emits tens of thousands: read once, write what changed in bulk)."""
+    states = [ItemState(e.invoice_number, e.instalment_seq, e.customer_id, e.due_date, e.threshold_days,
+                        e.days_overdue, to_minor(e.open_amount, e.currency), e.currency, e.as_of) for e, _ in facts]
     async with uow:
-        item = await repository.get_item(uow, event.invoice_number, event.instalment_seq)
-        if item is None:
-            repository.add(uow, OverdueItem(
-                invoice_number=event.invoice_number, instalment_seq=event.instalment_seq,
-                customer_id=event.customer_id, due_date=event.due_date, threshold_days=event.threshold_days,
-                days_overdue=event.days_overdue, open_minor=to_minor(event.open_amount, event.currency),
-                currency=event.currency, as_of=event.as_of))
-        elif event.threshold_days > item.threshold_days:
-            item.threshold_days, item.days_overdue, item.as_of = event.threshold_days, event.days_overdue, event.as_of
-            item.open_minor = to_minor(event.open_amount, event.currency)
-        case = await repository.get_case(uow, event.customer_id)
-        if case is None:
-            repository.add(uow, CollectionCase(customer_id=event.customer_id, opened_on=event.as_of,
-                                               highest_threshold=event.threshold_days,
-                                               severity=severity(event.threshold_days).value, updated_at=ctx.now))
-        elif event.threshold_days > case.highest_threshold:
-            case.highest_threshold = event.threshold_days
-            case.severity = severity(event.threshold_days).value
-            case.updated_at = ctx.now
+        items = await repository.items_by_key(uow, [s.key for s in states])
+        cases = await repository.cases_of(uow, sorted({s.customer_id for s in states}))
+        changed_items, changed_cases = escalate(items, cases, states)
+        now = facts[-1][1].now
+        await repository.save_items(uow, [s for k, s in changed_items.items() if k in items],
+                                    [s for k, s in changed_items.items() if k not in items])
+        await repository.save_cases(uow, [c for k, c in changed_cases.items() if k in cases],
+                                    [c for k, c in changed_cases.items() if k not in cases], now)
         await uow.commit()
 
 
