@@ -87,3 +87,17 @@ def report(title: str, rows: list[tuple[str, str]]) -> str:
 def verdict(value: float, target: float, higher_is_better: bool = True) -> str:
     ok = value >= target if higher_is_better else value <= target
     return "meets target" if ok else "MISSES target"
+
+
+def check_requests(key: str, customer, amount, prefix: str):
+    """Raw HTTP/1.1 requests of the credit check for a load generator: request `n` checks
+    `customer(n)` for `amount(n)` under a unique order_ref (no reservation)."""
+    run = uuid.uuid4().hex[:8]
+    head = (f"POST /credit/v1/checks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\n"
+            "Content-Type: application/json\r\n")
+
+    def make(n: int) -> bytes:
+        body = (f'{{"customer_id":"{customer(n)}","amount":"{amount(n)}","currency":"CNY",'
+                f'"order_ref":"{prefix}-{run}-{n}","reserve":false}}').encode()
+        return f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body
+    return make

@@ -39,7 +39,7 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from bench.common import ROOT, fresh_database, report, verdict
+from bench.common import ROOT, check_requests, fresh_database, report, verdict
 from bench.credit import constant_rate
 from services.credit.bootstrap import SERVICE
 from services.credit.tables import CreditFileRow, CreditProfileRow, ReceivableRow
@@ -167,15 +167,8 @@ def state_cache_lookups(port: int) -> str:
 
 
 def body_maker(customers: int):
-    run = uuid.uuid4().hex[:8]
-    head = (f"POST /credit/v1/checks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n"
-            "Content-Type: application/json\r\n")
-
-    def make(n: int) -> bytes:
-        body = (f'{{"customer_id":"C{(n * 7919) % customers:05d}","amount":"{1000 + (n % 50) * 100}.00",'
-                f'"currency":"CNY","order_ref":"p99-{run}-{n}","reserve":false}}').encode()
-        return f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body
-    return make
+    return check_requests(TOKEN, lambda n: f"C{(n * 7919) % customers:05d}", lambda n: f"{1000 + (n % 50) * 100}.00",
+                          "p99")
 
 
 def write_docs(text: str) -> None:

@@ -47,7 +47,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import ROOT, report, verdict
+from bench.common import ROOT, check_requests, report, verdict
 from bench.credit import constant_rate
 
 TOKEN = "bench-admin-key-0123456789abcdef"
@@ -199,15 +199,7 @@ async def graded_customer(client: httpx.AsyncClient) -> dict[str, dict]:
 
 
 def check_request(key: str):
-    run = uuid.uuid4().hex[:8]
-    head = (f"POST /credit/v1/checks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\n"
-            "Content-Type: application/json\r\n")
-
-    def make(n: int) -> bytes:
-        body = (f'{{"customer_id":"{GRADED}","amount":"{1000 + (n % 50) * 10}.00","currency":"CNY",'
-                f'"order_ref":"bl-{run}-{n}","reserve":false}}').encode()
-        return f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body
-    return make
+    return check_requests(key, lambda n: GRADED, lambda n: f"{1000 + (n % 50) * 10}.00", "bl")
 
 
 # --- during the drain -----------------------------------------------------------------------
