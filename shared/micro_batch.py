@@ -1,10 +1,10 @@
-"""Micro-batching (group commit) for the credit check's database work.
+"""Micro-batching (group commit): concurrent requests share database round trips.
 
-On this hot path a database round trip costs more of the process's CPU than the check
-itself (a send and a receive system call, the driver's encoding and a task switch each),
-so concurrent requests share them: each request submits its item and awaits its own
-future; one drainer task at a time flushes everything waiting as one batch, and what
-arrives meanwhile waits for the next flush. No timer: an idle system flushes a lone
+Generic; its user is the credit check (`services/credit/repository/check_store.py`), on
+whose hot path a round trip costs more of the process's CPU than the check itself (a send
+and a receive system call, the driver's encoding and a task switch each). Each request
+submits its item and awaits its own future; one drainer task at a time flushes everything
+waiting as one batch, and what arrives meanwhile waits for the next flush. No timer: an idle system flushes a lone
 request at once (low latency at low load) and a busy one fills its batches by itself.
 After a flush the drainer yields once, so the requests it answered can submit their next
 item (a check's insert after its read) in time for the next flush.

@@ -1,12 +1,13 @@
-"""A route served without FastAPI's per-request machinery, for the credit check (the sales
-hot path). For every request FastAPI resolves the dependencies, parses and validates the
-body and records each step for its telemetry: about 40 µs of the ~330 µs a check costs the
-process under load, a tenth of its throughput (docs/benchmarks.md, "Credit check").
+"""A route served without FastAPI's per-request machinery, for hot paths (the credit check:
+`services/credit/endpoints/checks.py`). For every request FastAPI resolves the
+dependencies, parses and validates the body and records each step for its telemetry: about
+40 µs of the ~330 µs a credit check costs the process under load, a tenth of its
+throughput (docs/benchmarks.md, "Credit check").
 
 `PlainRoute` keeps the route an APIRoute (OpenAPI description, response model, problem
 handlers, body size limit) but calls the endpoint with the request alone; the endpoint
-authenticates with `authorize` and reads its body with `json_body`, with the outcomes of
-the usual route: 401/403, then 422 naming each invalid field.
+gets its command context with `authorize` and reads its body with `json_body`, with the
+outcomes of the usual route: 401/403, then 422 naming each invalid field.
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
 
-from shared.auth import Principal, current_principal
-from shared.errors import Forbidden
+from shared import auth
+from shared.context import Context
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -28,13 +29,10 @@ class PlainRoute(APIRoute):
         return self.endpoint
 
 
-async def authorize(request: Request, roles: tuple[str, ...]) -> Principal:
-    """`require_roles(*roles)` as a plain call."""
-    principal = await current_principal(request)
-    if not principal.has_any(roles):
-        raise Forbidden(f"this action needs one of the roles: {', '.join(sorted(roles))}",
-                        required_roles=sorted(roles))
-    return principal
+async def authorize(request: Request, roles: tuple[str, ...]) -> Context:
+    """`shared.auth.requires(*roles)` as a plain call: the command context of the caller."""
+    principal = auth.authorize(await auth.current_principal(request), roles)
+    return auth.context_of(request, principal)
 
 
 async def json_body(request: Request, model: type[Model]) -> Model:
