@@ -1,30 +1,30 @@
-"""The credit check's state cache (`repository.state_cache`), without a database: it answers
-only while listening, never keeps a read that an invalidation may have made old, keeps one
-business day per customer and stays within its bound."""
+"""The notification-invalidated cache (`shared.state_cache`, under the credit check's state
+cache), without a database: it answers only while listening, never keeps a read that an
+invalidation may have made old, keeps one scope (business day) per key and stays within its
+bound."""
 from __future__ import annotations
 
 from datetime import date
 
-from services.credit.repository.checks import CheckState, Profile
-from services.credit.repository.state_cache import CreditStateCache
+from shared.state_cache import NotifiedCache
 
 DAY, NEXT_DAY = date(2026, 6, 1), date(2026, 6, 2)
 
 
-def state(limit: int = 100) -> CheckState:
-    return CheckState(profile=Profile("B", "CNY", limit, 30, 0))
+def state(limit: int = 100) -> dict:
+    return {"grade": "B", "limit_minor": limit}
 
 
-def listening(**kwargs) -> tuple[CreditStateCache, list[str]]:
+def listening(**kwargs) -> tuple[NotifiedCache[dict], list[str]]:
     counted: list[str] = []
-    cache = CreditStateCache(count=counted.append, **kwargs)
+    cache = NotifiedCache(count=counted.append, **kwargs)
     cache.start_listening()
     return cache, counted
 
 
 def test_not_listening_nothing_is_kept_and_every_lookup_misses():
     counted: list[str] = []
-    cache = CreditStateCache(count=counted.append)
+    cache = NotifiedCache(count=counted.append)
     assert cache.ticket() is None
     assert not cache.put("C1", DAY, state(), cache.ticket())
     assert cache.get("C1", DAY) is None and counted == ["off"]

@@ -8,7 +8,7 @@ from services.credit.domain.rerating import (
     DueVisit, RatedCustomer, ReratingPolicy, VisitCandidate, customers_due_for_rerating, cycle_start,
     is_due_for_rerating, required_visitors, visits_due,
 )
-from credit_helpers import cny
+from tests.support.credit import cny
 
 
 @pytest.mark.parametrize("last, today, due", [

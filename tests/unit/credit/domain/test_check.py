@@ -14,7 +14,7 @@ from services.credit.domain.check import (
 from services.credit.domain.errors import OverrideForbidden, OverrideNotAllowed, ReasonRequired
 from services.credit.domain.holds import SYSTEM_ACTOR, Hold, HoldKind
 from services.credit.domain.roles import Actor
-from credit_helpers import NOW, cny
+from tests.support.credit import NOW, cny
 
 TODAY = date(2024, 7, 15)
 A, RV, RJ = CheckDecision.APPROVE, CheckDecision.REVIEW, CheckDecision.REJECT

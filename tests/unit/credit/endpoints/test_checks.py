@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from credit_api import approve_limit, assess, check, configure, customer, keys, ledger, outbox_events
+from tests.support.credit import approve_limit, assess, check, configure, customer, keys, ledger, outbox_events
 from shared.events.ledger import AppliedLine, PaymentAllocatedV1
 from tests.support.facts import recorded_invoice
 from tests.support.embedded import embedded_product

@@ -11,7 +11,7 @@ from services.credit.domain.grading import (
 )
 from services.credit.domain.red_flags import OwnFaultCause, RedFlag, RedFlagReport
 from services.credit.domain.subscores import SubScore
-from credit_helpers import scored
+from tests.support.credit import scored
 
 CASCADE = GradingPolicy(downgrade_mode=DowngradeMode.CASCADE)
 APPROVAL = SpecialApproval("gm-1", "SP-2024-001", date(2024, 7, 1))

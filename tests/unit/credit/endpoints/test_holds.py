@@ -1,7 +1,7 @@
 """Holds from the ledger's overdue events, lifted by payment; manual holds; the blacklist."""
 from datetime import date
 
-from credit_api import check, configure, customer, keys, ledger, outbox_events
+from tests.support.credit import check, configure, customer, keys, ledger, outbox_events
 from shared.events.ledger import (
     AppliedLine, CreditNoteIssuedV1, OverdueThresholdV1, PaymentAllocatedV1,
 )

@@ -11,7 +11,7 @@ from services.credit.domain.errors import (
     ApprovalForbidden, InvalidTransition, ReasonRequired, SelfApprovalForbidden,
 )
 from services.credit.domain.roles import Actor
-from credit_helpers import NOW, cny
+from tests.support.credit import NOW, cny
 
 S = ApplicationState
 MANAGER = Actor("mgr", {roles.SALES_MANAGER})

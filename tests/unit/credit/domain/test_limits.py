@@ -7,7 +7,7 @@ from services.credit.domain.grade_scale import THREE_LEVEL_SCALE
 from services.credit.domain.limits import (
     LimitPolicy, average_monthly_sales, limit_bounds, suggest_limit,
 )
-from credit_helpers import cny
+from tests.support.credit import cny
 
 AVG = cny("100000")
 

@@ -2,7 +2,7 @@
 manager; wrong role or the submitter → 403; every step audited."""
 from datetime import date
 
-from credit_api import approve_limit, assess, check, customer, keys, ledger, outbox_events
+from tests.support.credit import approve_limit, assess, check, customer, keys, ledger, outbox_events
 from shared.events.ledger import AppliedLine, OverdueThresholdV1, PaymentAllocatedV1
 from tests.support.facts import recorded_invoice
 from tests.support.embedded import embedded_product

@@ -8,7 +8,7 @@ from services.credit.domain.exposure import (
     release_on_invoice,
 )
 from services.credit.domain.receivables import OpenItem, summarize_overdue
-from credit_helpers import cny
+from tests.support.credit import cny
 
 TODAY = date(2024, 7, 15)
 ITEMS = (OpenItem("INV-1", date(2024, 7, 1), cny("1000")),

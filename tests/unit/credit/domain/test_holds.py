@@ -10,7 +10,7 @@ from services.credit.domain.holds import (
 )
 from services.credit.domain.receivables import OpenItem
 from services.credit.domain.roles import Actor
-from credit_helpers import cny
+from tests.support.credit import cny
 
 TODAY = date(2024, 7, 31)
 FIN = Actor("fin", {roles.FINANCE})

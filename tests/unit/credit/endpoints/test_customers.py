@@ -1,20 +1,5 @@
-"""Credit files (versioned, never deleted), the customer view, the timeline, visits, and
-the service's configuration and migrations."""
-import asyncio
-from datetime import date
-from decimal import Decimal
-from pathlib import Path
-
-import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy.ext.asyncio import create_async_engine
-
-from credit_api import approve_limit, check, customer, keys
-from services.credit.bootstrap import SERVICE
-from services.credit.config import CreditConfig, build_policy
-from services.credit.tables import CreditTable
-from shared import migrations
+"""Credit files (versioned, never deleted), the customer view, the timeline, visits."""
+from tests.support.credit import approve_limit, check, customer, keys
 from tests.support.embedded import embedded_product
 
 
@@ -79,45 +64,3 @@ async def test_customers_due_a_visit(tmp_path):
         assert r.status_code == 204
         due = (await client.get("/credit/v1/visits/due")).json()
         assert ("MID", "sales_manager") not in [(v["customer_id"], v["role"]) for v in due]
-
-
-def test_config_maps_into_the_domain_policies():
-    policy = build_policy(CreditConfig(hold_threshold_days=45, over_limit_tolerance_percent=Decimal(5),
-                                       blacklist_after=None, exposure_include_disputed=False, grade_scale="A-C"))
-    assert policy.holds.overdue_threshold_days == 45 and policy.holds.blacklist_after is None
-    assert policy.check.over_limit_tolerance == Decimal("0.05")
-    assert policy.exposure.include_disputed is False and policy.scale.names == ("A", "B", "C")
-    assert policy.grading.scorecard.weight("repayment") == 40
-
-
-def test_scorecard_weights_must_sum_to_100():
-    with pytest.raises(ValueError, match="sum to 100"):
-        build_policy(CreditConfig(repayment_weight=50))
-    card = build_policy(CreditConfig(repayment_weight=50, entered_criteria={"financial_strength": 20})).grading.scorecard
-    assert [c.id for c in card.entered] == ["financial_strength"]
-
-
-def test_config_from_the_environment(monkeypatch):
-    monkeypatch.setenv("AR_CREDIT_HOLD_THRESHOLD_DAYS", "60")
-    monkeypatch.setenv("AR_CREDIT_LIMIT_FACTORS", '{"A": "1.4", "B": "1.2", "C": "1.0", "D": "0.5"}')
-    config = CreditConfig()
-    assert config.hold_threshold_days == 60 and config.limit_factors["A"] == Decimal("1.4")
-
-
-async def migrated_matches_models(url: str) -> list:
-    await migrations.upgrade_service(SERVICE.migrations, url)
-    engine = create_async_engine(url)
-    try:
-        async with engine.connect() as conn:
-            diff = await conn.run_sync(lambda sync: compare_metadata(
-                MigrationContext.configure(sync, opts={"compare_type": True}), CreditTable.metadata))
-    finally:
-        await engine.dispose()
-    await migrations.downgrade(SERVICE.migrations, url, "credit_0001")
-    await migrations.upgrade_service(SERVICE.migrations, url)
-    return [d for d in diff if d[0] not in ("remove_table", "remove_index")]
-
-
-async def test_the_hand_written_migration_matches_the_tables_on_sqlite(tmp_path):
-    assert await migrated_matches_models(f"sqlite+aiosqlite:///{Path(tmp_path) / 'm.sqlite3'}") == []
-    await asyncio.sleep(0)

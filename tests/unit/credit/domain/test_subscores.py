@@ -9,7 +9,7 @@ from services.credit.domain.subscores import (
     PurchasesPolicy, RepaymentPolicy, RepaymentRecord, score_purchases, score_repayment,
     weighted_days_late,
 )
-from credit_helpers import cny
+from tests.support.credit import cny
 
 AS_OF = date(2024, 7, 1)
 

@@ -2,7 +2,7 @@
 events, red flags, the cap on new customers, bad scorecards."""
 from datetime import date
 
-from credit_api import assess, customer, keys, ledger, outbox_events
+from tests.support.credit import assess, customer, keys, ledger, outbox_events
 from shared.events.dunning import PromiseToPayBrokenV1
 from shared.events.ledger import (
     AppliedLine, DisputeResolvedV1, InvoiceWrittenOffV1, PaymentAllocatedV1, PaymentReversedV1,

@@ -1,6 +1,6 @@
 """The credit check's plain route (served without FastAPI's per-request machinery) answers
 like any other route: 401/403 first, 422 naming the field, and it stays documented."""
-from credit_api import keys
+from tests.support.credit import keys
 from tests.support.embedded import embedded_product
 
 BODY = '{"customer_id": "C1", "amount": "10", "currency": "CNY", "order_ref": "SO-1"}'

@@ -4,7 +4,7 @@ from services.credit.domain.grade_scale import (
     FIVE_LEVEL_SCALE, FOUR_LEVEL_SCALE, THREE_LEVEL_SCALE, GradeLevel, GradeScale,
 )
 from services.credit.domain.grading import GradingPolicy, grade
-from credit_helpers import scored
+from tests.support.credit import scored
 
 
 def test_default_scale_matches_seed_002():

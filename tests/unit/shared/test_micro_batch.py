@@ -7,7 +7,7 @@ import contextlib
 
 import pytest
 
-from services.credit.micro_batch import BatchFailed, MicroBatcher
+from shared.micro_batch import BatchFailed, MicroBatcher
 
 
 class Boom(Exception):
