@@ -3,6 +3,7 @@ complete customer, the approval chain, the check; builders for the domain's unit
 an in-memory unit of work for handler tests that need no SQL."""
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import date, datetime, timezone
 
@@ -17,9 +18,11 @@ from services.credit.domain.grading import GradingInput
 from services.credit.domain.subscores import SubScore
 from services.credit.tables import CreditTable
 from shared import migrations
+from shared.events.ledger import AppliedLine, PaymentAllocatedV1
 from shared.money import Money
 from shared.platform_tables import outbox
-from tests.support.embedded import deliver
+from tests.support.embedded import deliver, embedded_product
+from tests.support.facts import recorded_invoice
 
 TODAY = date(2026, 6, 1)  # the embedded product's FixedClock (Asia/Shanghai)
 ROLES = ("sales", "sales_manager", "sales_admin", "finance", "general_manager", "auditor", "integration")
@@ -122,6 +125,32 @@ async def assess(client, k, cid: str, scores=None, **extra):
                           headers=k["finance"])
     assert r.status_code == 201, r.text
     return r.json()
+
+
+@contextlib.asynccontextmanager
+async def credit_alone(tmp_path, database_url: str | None = None):
+    """The embedded product with credit only (on PostgreSQL if a URL is given) and keys."""
+    overrides = {"credit_database_url": database_url} if database_url else {}
+    async with embedded_product(tmp_path, names=["credit"], **overrides) as client:
+        yield client, await keys(client)
+
+
+def credit_invoice(number, amount, due, issued=date(2026, 5, 1), order_ref=None, cid="C1"):
+    """The ledger's invoice-recorded for one instalment."""
+    return recorded_invoice(invoice_number=number, customer_id=cid, issue_date=issued, due_date=due, amount=amount,
+                            currency="CNY", order_ref=order_ref)
+
+
+async def graded_customer(client, k) -> None:
+    """C1 with a paid history, a grade and a limit of 100,000."""
+    await customer(client, "C1")
+    await ledger(client, credit_invoice("I-0", "600000", date(2026, 2, 4), issued=date(2026, 1, 5)),
+                 PaymentAllocatedV1(payment_reference="P-0", customer_id="C1", received_date=date(2026, 2, 1),
+                                    effective_date=date(2026, 2, 1), currency="CNY", unapplied_amount="0",
+                                    lines=[AppliedLine(invoice_number="I-0", instalment_seq=1, amount="600000",
+                                                       due_date=date(2026, 2, 4))]))
+    await assess(client, k, "C1")
+    await approve_limit(client, k, "C1", "100000")
 
 
 async def open_items(client, cid: str = "C1", **params) -> dict:

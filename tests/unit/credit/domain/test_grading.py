@@ -5,9 +5,10 @@ from hypothesis import given, strategies as st
 
 from services.credit.domain.credit_file import CreditDocument, CreditFile, DocumentKind
 from services.credit.domain.errors import InvalidScore
-from services.credit.domain.grade_scale import FIVE_LEVEL_SCALE
+from services.credit.domain.grade_scale import FIVE_LEVEL_SCALE, THREE_LEVEL_SCALE
 from services.credit.domain.grading import (
-    DowngradeMode, GradingInput, GradingPolicy, SpecialApproval, grade,
+    DowngradeMode, GradingInput, GradingPolicy, SpecialApproval, effective_grade, grade, prepayment_only,
+    special_approval_for,
 )
 from services.credit.domain.red_flags import OwnFaultCause, RedFlag, RedFlagReport
 from services.credit.domain.subscores import SubScore
@@ -246,3 +247,24 @@ def test_any_red_flag_always_gives_e(rep, pur, others, flag, new):
     result = grade(scored(rep, pur, others, is_new_customer=new, special_approval=APPROVAL,
                           red_flags=(RedFlagReport(flag),)))
     assert result.grade == "E"
+
+
+# --- the effective grade, the special approval (特批), prepayment only --------------------------
+
+def test_the_effective_grade_is_the_rated_one_never_better_than_an_approved_one():
+    assert effective_grade(FIVE_LEVEL_SCALE, "A", None) == "A"
+    assert effective_grade(FIVE_LEVEL_SCALE, "A", "B") == "B"
+    assert effective_grade(FIVE_LEVEL_SCALE, "D", "B") == "D"
+    assert effective_grade(FIVE_LEVEL_SCALE, None, "C") == "C" and effective_grade(FIVE_LEVEL_SCALE, None, None) is None
+
+
+def test_an_approved_grade_above_the_cap_is_a_special_approval_and_at_the_cap_none():
+    special = special_approval_for(FIVE_LEVEL_SCALE, "B", "application:A1", "gm-key", date(2026, 6, 1))
+    assert special == SpecialApproval("gm-key", "application:A1", date(2026, 6, 1))
+    assert special_approval_for(FIVE_LEVEL_SCALE, "C", "application:A2", "gm-key", date(2026, 6, 1)) is None
+    assert special_approval_for(THREE_LEVEL_SCALE, "A", "application:A3", "gm", date(2026, 6, 1)) is not None
+
+
+def test_prepayment_only_without_a_grade_or_with_one_that_extends_no_credit():
+    assert prepayment_only(FIVE_LEVEL_SCALE, None) and prepayment_only(FIVE_LEVEL_SCALE, "E")
+    assert not prepayment_only(FIVE_LEVEL_SCALE, "D") and prepayment_only(THREE_LEVEL_SCALE, "C")

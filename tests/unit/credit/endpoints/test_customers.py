@@ -1,6 +1,10 @@
 """Credit files (versioned, never deleted), the customer view, the timeline, visits."""
-from tests.support.credit import approve_limit, check, customer, keys
+from datetime import date
+
+from shared.events.ledger import AppliedLine, OverdueThresholdV1, PaymentAllocatedV1
+from tests.support.credit import approve_limit, assess, check, customer, keys, ledger, outbox_events
 from tests.support.embedded import embedded_product
+from tests.support.facts import recorded_invoice
 
 
 async def test_put_creates_then_versions_the_file_and_history_keeps_everything(tmp_path):
@@ -64,3 +68,33 @@ async def test_customers_due_a_visit(tmp_path):
         assert r.status_code == 204
         due = (await client.get("/credit/v1/visits/due")).json()
         assert ("MID", "sales_manager") not in [(v["customer_id"], v["role"]) for v in due]
+
+
+async def test_the_profile_is_published_when_the_file_the_grade_or_the_blacklist_flag_changes(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "C1")
+        [first] = await outbox_events(client, "customer-profile-changed")
+        assert (first["revision"], first["name"], first["region"], first["grade"], first["blacklisted"]) == (
+            1, "Customer C1", "East", None, False)
+        assert first["effective_date"] == "2026-06-01" and first["onboarded_on"] == "2024-01-10"
+        await customer(client, "C1")  # the same file again: nothing it shows changed
+        assert len(await outbox_events(client, "customer-profile-changed")) == 1
+        await customer(client, "C1", salesperson="wang")
+        await assess(client, k, "C1")  # graded: the effective grade changes
+        for n in range(3):  # the third automatic hold within a year blacklists
+            due = date(2026, 4, 1 + n)
+            await ledger(client, recorded_invoice(f"I-{n}", "C1", date(2026, 3, 1), due, "1000"),
+                         OverdueThresholdV1(invoice_number=f"I-{n}", instalment_seq=1, customer_id="C1",
+                                            threshold_days=30, as_of=date(2026, 6, 1), due_date=due,
+                                            days_overdue=30, open_amount="1000", currency="CNY"))
+            if n < 2:
+                await ledger(client, PaymentAllocatedV1(
+                    payment_reference=f"P-{n}", customer_id="C1", received_date=date(2026, 6, 1),
+                    effective_date=date(2026, 6, 1), currency="CNY", unapplied_amount="0",
+                    lines=[AppliedLine(invoice_number=f"I-{n}", instalment_seq=1, amount="1000", due_date=due)]))
+        events = await outbox_events(client, "customer-profile-changed")
+        assert [e["revision"] for e in events] == list(range(1, len(events) + 1))
+        assert events[1]["salesperson"] == "wang" and events[1]["grade"] is None
+        assert events[2]["grade"] is not None
+        assert events[-1]["blacklisted"] is True
