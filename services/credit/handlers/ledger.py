@@ -58,6 +58,17 @@ async def _rerate(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id: 
     await grading.rerate(deps, uow, ctx, customer_id, f"event:{topic}")
 
 
+async def _after_paydown(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id: str, effective: date,
+                         topic: str | None) -> None:
+    """Debt went down (a payment, settlement, credit note, write-off): the overdue hold may
+    go (judged today, or on a later effective date), and the sub-scores changed (unless
+    `topic` is None)."""
+    await repository.flush(uow)
+    await holds.lift_after_payment(deps, uow, ctx, customer_id, max(effective, ctx.today))
+    if topic is not None:
+        await _rerate(deps, uow, ctx, customer_id, topic)
+
+
 # --- invoices --------------------------------------------------------------------------------
 
 async def invoice_recorded(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e: InvoiceRecordedV1) -> None:
@@ -130,9 +141,7 @@ async def invoice_settled(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e: In
         r.settled_on = e.settled_date
         if r.open_minor:
             await _reduce(uow, r, r.open_minor)
-        await repository.flush(uow)
-        await holds.lift_after_payment(deps, uow, ctx, e.customer_id, max(e.settled_date, ctx.today))
-        await _rerate(deps, uow, ctx, e.customer_id, InvoiceSettledV1.topic)
+        await _after_paydown(deps, uow, ctx, e.customer_id, e.settled_date, InvoiceSettledV1.topic)
         await uow.commit()
 
 
@@ -156,9 +165,7 @@ async def payment_allocated(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e: 
                 await _reduce(uow, r, minor, line.instalment_seq)
             changed = True
         if changed:
-            await repository.flush(uow)
-            await holds.lift_after_payment(deps, uow, ctx, e.customer_id, max(e.effective_date, ctx.today))
-            await _rerate(deps, uow, ctx, e.customer_id, PaymentAllocatedV1.topic)
+            await _after_paydown(deps, uow, ctx, e.customer_id, e.effective_date, PaymentAllocatedV1.topic)
         await uow.commit()
 
 
@@ -201,8 +208,7 @@ async def credit_note_issued(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e:
         r = await repository.get_receivable(uow, e.invoice_number) if e.invoice_number else None
         if r is not None:
             await _reduce(uow, r, minor)
-            await repository.flush(uow)
-            await holds.lift_after_payment(deps, uow, ctx, e.customer_id, max(e.issue_date, ctx.today))
+            await _after_paydown(deps, uow, ctx, e.customer_id, e.issue_date, None)
         await uow.commit()
 
 
@@ -222,9 +228,7 @@ async def invoice_written_off(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e
         await _flag(uow, ctx, f"write_off:{e.write_off_id}", e.customer_id, RedFlag.PRIOR_BAD_DEBT_OR_BREACH,
                     InvoiceWrittenOffV1.topic, e.effective_date,
                     f"invoice {e.invoice_number} written off: {e.reason}", e.invoice_number, cause)
-        await repository.flush(uow)
-        await holds.lift_after_payment(deps, uow, ctx, e.customer_id, max(e.effective_date, ctx.today))
-        await _rerate(deps, uow, ctx, e.customer_id, InvoiceWrittenOffV1.topic)
+        await _after_paydown(deps, uow, ctx, e.customer_id, e.effective_date, InvoiceWrittenOffV1.topic)
         await uow.commit()
 
 
