@@ -15,6 +15,8 @@ new values out.
   reported for it is a repeat.
 - A dispute's amount is released on resolution: the amount it opened with, or all that is
   disputed when its opening was never seen.
+- The ledger's facts come on several topics, so facts about an invoice may reach credit
+  before the invoice itself: when it comes, what they did is applied to it (`catch_up`).
 """
 from __future__ import annotations
 
@@ -87,3 +89,32 @@ def is_new_threshold(highest: int, threshold_days: int) -> bool:
 def released_dispute(disputed_minor: int, opened_minor: int | None) -> int:
     """What stays disputed on an invoice when one of its disputes is resolved."""
     return max(0, disputed_minor - (disputed_minor if opened_minor is None else opened_minor))
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierFacts:
+    """What reached credit about an invoice before the invoice did (minor units)."""
+    paid: dict[int, int]  # instalment seq -> allocated, not reversed
+    reductions: tuple[int, ...] = ()  # credit notes and write-offs, oldest first
+    written_off: int = 0  # the part of `reductions` that are write-offs
+    disputes_open: int = 0  # disputes opened and not resolved
+
+
+@dataclass(frozen=True, slots=True)
+class CaughtUp:
+    instalments: tuple[InstalmentBalance, ...]
+    written_off_minor: int
+    disputed_minor: int
+
+
+def catch_up(instalments: Sequence[InstalmentBalance], facts: EarlierFacts) -> CaughtUp:
+    """The recorded instalments after the facts that came first: allocations on their
+    instalment, then credit notes and write-offs oldest due first; disputes still open."""
+    current = tuple(instalments)
+    for seq, minor in sorted(facts.paid.items()):
+        current = reduce(current, minor, seq).instalments
+    applied = 0
+    for minor in facts.reductions:
+        step = reduce(current, minor)
+        current, applied = step.instalments, applied + step.applied_minor
+    return CaughtUp(current, min(facts.written_off, applied), facts.disputes_open)

@@ -17,7 +17,8 @@ from services.credit.deps import CreditDeps
 from services.credit.domain.exposure import Reservation, ReleaseMode, release_mode, release_on_invoice
 from services.credit.domain.holds import places_overdue_hold
 from services.credit.domain.projection import (
-    Applied, InstalmentBalance, is_new_threshold, open_total, recorded, reduce, released_dispute, reopen,
+    Applied, EarlierFacts, InstalmentBalance, catch_up, is_new_threshold, open_total, recorded, reduce,
+    released_dispute, reopen,
 )
 from services.credit.domain.red_flags import (
     OwnFaultCause, RaisedFlag, RedFlag, excused_by_dispute, write_off_cause,
@@ -73,47 +74,60 @@ async def _after_paydown(deps: CreditDeps, uow: UnitOfWork, ctx: Context, custom
 
 async def invoice_recorded(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e: InvoiceRecordedV1) -> None:
     """The invoice as the ledger booked it: each instalment with the ledger's own due date
-    and amount (credit never interprets payment terms). Allocations that reached credit
-    before the invoice (another topic) are applied to it now."""
+    and amount (credit never interprets payment terms). Facts about it that came first
+    (other topics) are applied to it now."""
     async with uow:
         amount = to_minor(e.amount, e.currency)
         if not await repository.add_fact(uow, "invoice_recorded", e.invoice_number, e.customer_id, e.issue_date,
                                          amount, e.currency):
             return  # the same invoice again (republished): already projected
-        paid: dict[int, int] = defaultdict(int)
-        for p in await repository.repayments_of_invoice(uow, e.invoice_number):
-            paid[p.instalment_seq] += p.amount_minor
-        balances = recorded((i.seq, i.due_date, to_minor(i.amount, e.currency)) for i in e.instalments)
-        for seq, minor in sorted(paid.items()):
-            balances = reduce(balances, minor, seq).instalments
         receivable = await repository.get_receivable(uow, e.invoice_number)
         # an overdue-threshold fact may have come first: its provisional rows are completed
         provisional = {i.seq: i for i in await repository.instalments_of(uow, e.invoice_number)}
+        schedule = recorded((i.seq, i.due_date, to_minor(i.amount, e.currency)) for i in e.instalments)
+        caught = catch_up(schedule, await _earlier_facts(uow, e.invoice_number, applied=receivable is not None))
         if receivable is None:
             receivable = ReceivableRow(invoice_number=e.invoice_number, customer_id=e.customer_id,
                                        currency=e.currency, issue_date=e.issue_date, due_date=e.due_date,
-                                       amount_minor=amount, open_minor=0, disputed_minor=0, extended_days=0,
-                                       written_off_minor=0, our_fault=False)
+                                       amount_minor=amount, open_minor=0, disputed_minor=caught.disputed_minor,
+                                       extended_days=0, written_off_minor=caught.written_off_minor, our_fault=False)
             repository.add(uow, receivable)
         receivable.issue_date, receivable.due_date, receivable.amount_minor = e.issue_date, e.due_date, amount
         receivable.order_ref = e.order_ref
-        for b in balances:
+        receivable.open_minor = 0
+        for b in caught.instalments:
             row = provisional.get(b.seq)
             if row is None:
-                repository.add(uow, InstalmentRow(invoice_number=e.invoice_number, seq=b.seq,
-                                                  customer_id=e.customer_id, currency=e.currency,
-                                                  due_date=b.due_date, amount_minor=b.amount_minor,
-                                                  open_minor=b.open_minor, highest_threshold=0))
-            else:
+                row = InstalmentRow(invoice_number=e.invoice_number, seq=b.seq, customer_id=e.customer_id,
+                                    currency=e.currency, due_date=b.due_date, amount_minor=b.amount_minor,
+                                    open_minor=b.open_minor, highest_threshold=0)
+                repository.add(uow, row)
+            else:  # what the ledger said of it then, or what credit learnt since: the lower
                 row.due_date, row.amount_minor = b.due_date, b.amount_minor
                 row.open_minor = min(b.open_minor, row.open_minor)
-        receivable.open_minor = sum(min(b.open_minor, provisional[b.seq].open_minor) if b.seq in provisional
-                                    else b.open_minor for b in balances)
+            receivable.open_minor += row.open_minor
         if e.order_ref:
             await _release_reservation(deps, uow, ctx, e.order_ref, money(amount, e.currency), e.issue_date)
         await repository.flush(uow)
         await _rerate(deps, uow, ctx, e.customer_id, InvoiceRecordedV1.topic)
         await uow.commit()
+
+
+async def _earlier_facts(uow: UnitOfWork, invoice_number: str, *, applied: bool) -> EarlierFacts:
+    """Allocations recorded for the invoice before it came; and, unless they were applied to
+    a provisional projection already, its credit notes, write-offs and open disputes."""
+    paid: dict[int, int] = defaultdict(int)
+    for p in await repository.repayments_of_invoice(uow, invoice_number):
+        paid[p.instalment_seq] += p.amount_minor
+    if applied:
+        return EarlierFacts(dict(paid))
+    facts = await repository.facts_of_invoice(uow, invoice_number, ("credit_note", "write_off", "dispute_opened",
+                                                                    "dispute_resolved"))
+    resolved = {f.key for f in facts if f.kind == "dispute_resolved"}
+    reductions = [f for f in facts if f.kind in ("credit_note", "write_off")]
+    return EarlierFacts(dict(paid), tuple(f.amount_minor for f in reductions),
+                        sum(f.amount_minor for f in reductions if f.kind == "write_off"),
+                        sum(f.amount_minor for f in facts if f.kind == "dispute_opened" and f.key not in resolved))
 
 
 async def _release_reservation(deps: CreditDeps, uow: UnitOfWork, ctx: Context, order_ref: str, invoiced,

@@ -188,6 +188,13 @@ async def get_fact(uow: UnitOfWork, kind: str, key: str) -> LedgerFactRow | None
     return await uow.session.get(LedgerFactRow, (kind, key))
 
 
+async def facts_of_invoice(uow: UnitOfWork, invoice_number: str, kinds: tuple[str, ...]) -> list[LedgerFactRow]:
+    """The facts recorded about an invoice, oldest effective first."""
+    return await _all(uow, select(LedgerFactRow).where(LedgerFactRow.invoice_number == invoice_number,
+                                                       LedgerFactRow.kind.in_(kinds))
+                      .order_by(LedgerFactRow.effective_date, LedgerFactRow.key))
+
+
 # --- holds, reservations, temporary limits -------------------------------------------------
 
 async def active_holds(uow: UnitOfWork, customer_id: str) -> list[HoldRow]:

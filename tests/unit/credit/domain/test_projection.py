@@ -62,3 +62,14 @@ def test_a_resolved_dispute_releases_what_it_opened_with_or_everything_when_unse
     assert released_dispute(800, 300) == 500
     assert released_dispute(800, None) == 0
     assert released_dispute(200, 300) == 0
+
+
+def test_facts_that_came_before_the_invoice_are_caught_up_with():
+    from services.credit.domain.projection import EarlierFacts, catch_up
+    caught = catch_up(THREE, EarlierFacts({2: 50_000}, reductions=(100_000, 250_000), written_off=250_000,
+                                          disputes_open=70_000))
+    # the allocation on its instalment, then the credit note and the write-off oldest due first
+    assert opens(caught.instalments) == [0, 350_000, 150_000]
+    assert (caught.written_off_minor, caught.disputed_minor) == (250_000, 70_000)
+    nothing_left = catch_up(reduce(THREE, 900_000).instalments, EarlierFacts({}, (100,), written_off=100))
+    assert nothing_left.written_off_minor == 0  # nothing open to write off: nothing counted

@@ -5,7 +5,9 @@ from datetime import date, timedelta
 
 from services.credit.handlers import ledger as on
 from shared.context import Context
-from shared.events.ledger import AppliedLine, OverdueThresholdV1, PaymentAllocatedV1
+from shared.events.ledger import (
+    AppliedLine, CreditNoteIssuedV1, DisputeOpenedV1, DisputeResolvedV1, OverdueThresholdV1, PaymentAllocatedV1,
+)
 from tests.support.credit import customer, keys, ledger, open_items
 from tests.support.embedded import embedded_product
 from tests.support.facts import recorded_invoice
@@ -114,3 +116,23 @@ async def test_an_overdue_fact_before_its_invoice_is_completed_by_the_invoice(tm
         items = (await open_items(client))["items"]
         assert [(i["seq"], i["open_amount"]) for i in items] == [(1, "2500.00"), (2, "4500.00"), (3, "1500.00")]
         assert (await standing(client))["exposure"]["open_receivables"] == "8500.00"
+
+
+async def test_credit_notes_and_disputes_that_came_before_their_invoice_apply_to_it(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        await keys(client)
+        await customer(client, "C1")
+        opened = dict(invoice_number="I-3", customer_id="C1", amount="800.00", currency="CNY")
+        await ledger(client, CreditNoteIssuedV1(credit_note_number="CN-1", issue_date=date(2026, 5, 1),
+                                                reason="quality", **opened),
+                     DisputeOpenedV1(dispute_id="D-1", opened_date=date(2026, 5, 2), fact_finding_due=date(2026, 5, 22),
+                                     category="quality", **opened),
+                     DisputeOpenedV1(dispute_id="D-2", opened_date=date(2026, 5, 3), fact_finding_due=date(2026, 5, 23),
+                                     category="quality", **opened),
+                     DisputeResolvedV1(dispute_id="D-2", resolved_date=date(2026, 5, 4), outcome="invalid",
+                                       adjusted_amount="0", **opened))
+        await ledger(client, THREE)
+        items = (await open_items(client))["items"]
+        assert [i["open_amount"] for i in items] == ["2200.00", "4500.00", "1500.00"]
+        assert {i["disputed"] for i in items} == {True}
+        assert (await standing(client))["exposure"]["disputed"] == "8200.00"
