@@ -47,20 +47,21 @@ def assessment_out(a: AssessmentRow) -> AssessmentOut:
                          suggested=_suggestion(a), why=a.result, created_at=utc(a.created_at))
 
 
-async def hold(deps: CreditDeps, uow: UnitOfWork, ctx: Context, hold_id: str) -> HoldOut:
+async def _one(uow: UnitOfWork, get, key: str, what: str):
+    """The row `get(uow, key)` finds, read in a transaction of its own, or a 404."""
     async with uow:
-        row = await repository.get_hold(uow, hold_id)
-        if row is None:
-            raise NotFound(f"no hold {hold_id!r}")
-        return hold_out(row)
+        row = await get(uow, key)
+    if row is None:
+        raise NotFound(f"no {what} {key!r}")
+    return row
+
+
+async def hold(deps: CreditDeps, uow: UnitOfWork, ctx: Context, hold_id: str) -> HoldOut:
+    return hold_out(await _one(uow, repository.get_hold, hold_id, "hold"))
 
 
 async def assessment(deps: CreditDeps, uow: UnitOfWork, ctx: Context, assessment_id: str) -> AssessmentOut:
-    async with uow:
-        row = await repository.get_assessment(uow, assessment_id)
-        if row is None:
-            raise NotFound(f"no assessment {assessment_id!r}")
-        return assessment_out(row)
+    return assessment_out(await _one(uow, repository.get_assessment, assessment_id, "assessment"))
 
 
 async def customer(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id: str) -> CustomerOut:
@@ -174,7 +175,7 @@ async def due_visits(deps: CreditDeps, uow: UnitOfWork, ctx: Context) -> list[Du
 
 
 async def application(deps: CreditDeps, uow: UnitOfWork, ctx: Context, application_id: str) -> ApplicationOut:
-    async with uow:
+    async with uow:  # the application and its steps in one read
         row = await repository.get_application(uow, application_id)
         if row is None:
             raise NotFound(f"no application {application_id!r}")
