@@ -9,7 +9,7 @@ from shared.money import Money
 from services.credit.domain import roles
 from services.credit.domain.check import (
     PRECEDENCE, CheckDecision, CheckPolicy, CheckRequest, CustomerCreditState, ReasonCode,
-    TemporaryLimit, check_credit, override_review,
+    TemporaryLimit, available_credit, check_credit, effective_limit, override_review,
 )
 from services.credit.domain.errors import OverrideForbidden, OverrideNotAllowed, ReasonRequired
 from services.credit.domain.holds import SYSTEM_ACTOR, Hold, HoldKind
@@ -222,3 +222,11 @@ def test_decision_is_most_severe_reason(flags, amount):
     worst = max((x.severity for x in r.reasons), key=[A, RV, RJ].index, default=A)
     assert r.decision is worst
     assert list(r.codes) == sorted(r.codes, key=PRECEDENCE.index)
+
+
+def test_the_effective_limit_adds_the_temporary_limits_valid_today_and_available_never_below_zero():
+    temps = [TemporaryLimit(cny("5000"), TODAY), TemporaryLimit(cny("7000"), TODAY - timedelta(days=1)),
+             TemporaryLimit(cny("9000"), TODAY + timedelta(days=9), valid_from=TODAY + timedelta(days=1))]
+    assert effective_limit(cny("10000"), temps, TODAY) == cny("15000")
+    assert available_credit(cny("15000"), cny("4000")) == cny("11000")
+    assert available_credit(cny("15000"), cny("16000")) == cny("0")

@@ -1,8 +1,11 @@
 from datetime import date
 
+import pytest
+
 from services.credit.domain.credit_file import (
-    Completeness, CreditDocument, CreditFile, DocumentKind,
+    Completeness, CreditDocument, CreditFile, DocumentKind, check_currency_change, check_documents,
 )
+from shared.errors import Conflict, RuleError
 
 AS_OF = date(2024, 7, 1)
 
@@ -59,3 +62,14 @@ def test_new_customer_is_under_twelve_months():
     assert not file.is_new(date(2024, 7, 2))
     assert full_file(onboarded_on=None).is_new(AS_OF)
     assert not full_file(onboarded_on=date(2024, 1, 1)).is_new(AS_OF, new_customer_months=6)
+
+
+def test_each_document_kind_at_most_once_and_the_currency_only_without_a_limit():
+    check_documents([DocumentKind.FIXED_PHONE, DocumentKind.LEGAL_REP_ID])
+    with pytest.raises(RuleError) as twice:
+        check_documents([DocumentKind.FIXED_PHONE, DocumentKind.FIXED_PHONE])
+    assert (twice.value.field, twice.value.rule) == ("documents", "unique_kind")
+    check_currency_change("C1", "CNY", "USD", 0)
+    check_currency_change("C1", "CNY", "CNY", 100)
+    with pytest.raises(Conflict):
+        check_currency_change("C1", "CNY", "USD", 100)

@@ -5,9 +5,9 @@ import pytest
 from shared.money import Money, MoneyError
 from services.credit.domain.exposure import (
     ExposurePolicy, ReleaseMode, ReleaseReason, Reservation, compute_exposure, release_expired,
-    release_on_invoice,
+    release_mode, release_on_invoice,
 )
-from services.credit.domain.receivables import OpenItem, summarize_overdue
+from services.credit.domain.receivables import OpenItem, open_item, summarize_overdue
 from tests.support.credit import cny
 
 TODAY = date(2024, 7, 15)
@@ -89,3 +89,14 @@ def test_overdue_summary_excludes_disputed_and_not_yet_due():
 def test_settled_item_is_not_overdue():
     s = summarize_overdue((OpenItem("INV-5", date(2024, 1, 1), cny("0")),), TODAY, "CNY")
     assert s.amount == cny("0") and s.items == ()
+
+
+def test_an_invoice_in_another_currency_releases_the_whole_reservation():
+    assert release_mode(ReleaseMode.BY_AMOUNT, "CNY", "CNY") is ReleaseMode.BY_AMOUNT
+    assert release_mode(ReleaseMode.BY_AMOUNT, "USD", "CNY") is ReleaseMode.FULL
+    assert release_mode(ReleaseMode.FULL, "CNY", "CNY") is ReleaseMode.FULL
+
+
+def test_an_open_item_is_dated_by_its_own_due_date_moved_by_an_extension():
+    item = open_item("I-1", date(2024, 6, 1), 10, cny("300"), False, seq=2)
+    assert (item.due_date, item.instalment_seq, item.days_overdue(TODAY)) == (date(2024, 6, 11), 2, 34)

@@ -5,8 +5,8 @@ import pytest
 from services.credit.domain import roles
 from services.credit.domain.errors import HoldForbidden, ReasonRequired
 from services.credit.domain.holds import (
-    SYSTEM_ACTOR, Hold, HoldKind, HoldPolicy, holds_after_overdue_event, holds_after_payment,
-    place_manual_hold, release_by_person,
+    SYSTEM_ACTOR, Hold, HoldKind, HoldPolicy, holds_after_overdue_event, holds_after_payment, is_blacklisted,
+    place_manual_hold, places_overdue_hold, release_by_person,
 )
 from services.credit.domain.receivables import OpenItem
 from services.credit.domain.roles import Actor
@@ -109,3 +109,12 @@ def test_person_lifts_manual_hold():
     assert release_by_person(MANUAL, FIN, "guarantee received").released == (MANUAL,)
     with pytest.raises(HoldForbidden):
         release_by_person(MANUAL, Actor("a", {roles.ADMIN}), "x")
+
+
+def test_blacklisted_by_the_flag_or_an_active_blacklist_hold_and_which_thresholds_matter():
+    black = Hold(HoldKind.BLACKLIST, TODAY, SYSTEM_ACTOR, "3 holds")
+    manual = Hold(HoldKind.MANUAL, TODAY, "fin", "x")
+    assert is_blacklisted(True, ()) and is_blacklisted(False, (manual, black))
+    assert not is_blacklisted(False, (manual,))
+    assert places_overdue_hold(30) and places_overdue_hold(60) and not places_overdue_hold(15)
+    assert places_overdue_hold(15, HoldPolicy(overdue_threshold_days=15))

@@ -6,7 +6,7 @@ from shared.money import Money, MoneyError
 from services.credit.domain import roles
 from services.credit.domain.rerating import (
     DueVisit, RatedCustomer, ReratingPolicy, VisitCandidate, customers_due_for_rerating, cycle_start,
-    is_due_for_rerating, required_visitors, visits_due,
+    is_due_for_rerating, last_visits, needs_new_assessment, required_visitors, visits_due,
 )
 from tests.support.credit import cny
 
@@ -72,3 +72,17 @@ def test_visited_this_year_not_due():
 def test_visit_thresholds_in_their_currency():
     with pytest.raises(MoneyError):
         visits_due([VisitCandidate("c", Money.of("90000", "USD"), 30)], date(2024, 7, 1))
+
+
+def test_a_re_rating_is_stored_when_grade_or_total_changed_or_always_for_the_cycle():
+    assert not needs_new_assessment("B", 82, "B", 82)
+    assert needs_new_assessment("C", 82, "B", 82) and needs_new_assessment("B", 81, "B", 82)
+    assert needs_new_assessment("B", 82, "B", 82, always=True) and needs_new_assessment("B", 82, None, None)
+
+
+def test_the_last_visit_per_customer_and_role():
+    visits = [("C1", "sales_manager", date(2024, 3, 1)), ("C1", "sales_manager", date(2024, 5, 1)),
+              ("C1", "department_head", date(2023, 9, 1)), ("C2", "sales_manager", date(2024, 1, 1)),
+              ("C1", "sales_manager", date(2024, 4, 1))]
+    assert last_visits(visits) == {"C1": {"sales_manager": date(2024, 5, 1), "department_head": date(2023, 9, 1)},
+                                   "C2": {"sales_manager": date(2024, 1, 1)}}

@@ -5,9 +5,10 @@ import pytest
 
 from shared.money import Money, MoneyError
 from services.credit.domain.errors import InvalidScore
+from services.credit.domain.receivables import OpenItem
 from services.credit.domain.subscores import (
     PurchasesPolicy, RepaymentPolicy, RepaymentRecord, score_purchases, score_repayment,
-    weighted_days_late,
+    open_records, weighted_days_late,
 )
 from tests.support.credit import cny
 
@@ -135,3 +136,10 @@ def test_purchase_policy_bands_must_decrease():
     with pytest.raises(ValueError):
         PurchasesPolicy(bands=(PurchaseBand(Decimal(0), Decimal("0.2")),
                                PurchaseBand(Decimal(10), Decimal("0.5"))))
+
+
+def test_open_instalments_count_as_late_from_their_own_due_dates():
+    items = [OpenItem("I-3", date(2024, 5, 1), cny("300"), instalment_seq=1),
+             OpenItem("I-3", date(2024, 7, 1), cny("0"), instalment_seq=2)]
+    [record] = open_records(items)
+    assert (record.due_date, record.amount, record.paid_on) == (date(2024, 5, 1), cny("300"), None)
