@@ -42,7 +42,7 @@ from sqlalchemy.engine import make_url
 from bench.common import ROOT, check_requests, fresh_database, report, verdict
 from bench.credit import constant_rate
 from services.credit.bootstrap import SERVICE
-from services.credit.tables import CreditFileRow, CreditProfileRow, ReceivableRow
+from services.credit.tables import CreditFileRow, CreditProfileRow, InstalmentRow, ReceivableRow
 from shared import migrations
 from shared.db import Database
 
@@ -62,7 +62,7 @@ async def seed(url: str, customers: int) -> None:
     db = Database(url)
     now = datetime.now(timezone.utc)
     today = date.today()
-    files, profiles, items = [], [], []
+    files, profiles, items, instalments = [], [], [], []
     for i in range(customers):
         cid = f"C{i:05d}"
         files.append({"customer_id": cid, "name": f"Bench customer {i}", "region": "East", "currency": "CNY",
@@ -74,15 +74,17 @@ async def seed(url: str, customers: int) -> None:
         for n in range(4):  # some open items, one of them a few days overdue for every 5th customer
             due = today + timedelta(days=20 - n * 10) if i % 5 else today - timedelta(days=3 + n)
             amount = 100_000 + n * 25_000
-            items.append({"invoice_number": f"INV-{i:05d}-{n}", "customer_id": cid, "currency": "CNY",
+            number = f"INV-{i:05d}-{n}"
+            items.append({"invoice_number": number, "customer_id": cid, "currency": "CNY",
                           "issue_date": due - timedelta(days=30), "due_date": due, "amount_minor": amount,
-                          "open_minor": amount, "disputed_minor": 0, "highest_threshold": 0, "extended_days": 0,
-                          "written_off_minor": 0, "our_fault": False,
-                          "instalments": [{"seq": 1, "due_date": due.isoformat(), "amount_minor": amount,
-                                           "open_minor": amount}]})
+                          "open_minor": amount, "disputed_minor": 0, "extended_days": 0,
+                          "written_off_minor": 0, "our_fault": False})
+            instalments.append({"invoice_number": number, "seq": 1, "customer_id": cid, "currency": "CNY",
+                                "due_date": due, "amount_minor": amount, "open_minor": amount,
+                                "highest_threshold": 0})
     async with db.engine.begin() as conn:
         for table, rows in ((CreditFileRow.__table__, files), (CreditProfileRow.__table__, profiles),
-                            (ReceivableRow.__table__, items)):
+                            (ReceivableRow.__table__, items), (InstalmentRow.__table__, instalments)):
             for start in range(0, len(rows), 500):
                 await conn.execute(sa.insert(table), rows[start:start + 500])
     await db.dispose()

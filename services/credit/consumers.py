@@ -1,22 +1,11 @@
-"""Thin event entry points: each topic maps to one handler of the ledger's (and
-dunning's) facts; the envelope is not needed beyond what the inbox already did."""
+"""The facts credit builds on, each straight to its handler: the ledger's (never billing's
+input) and dunning's broken promises. Every handler is idempotent by the fact's business
+key as well as by event id (the inbox), so a republished fact counts once."""
 from __future__ import annotations
 
-from services.credit.handlers import ledger
-from shared.consumer import Handler
-from shared.db import UnitOfWork
-from shared.events.contract import EventPayload
+from services.credit.handlers import ledger, promises
 
-
-def _payload_only(handle) -> Handler:
-    async def on_event(_deps, uow: UnitOfWork, _ctx, event: EventPayload) -> None:
-        await handle(uow, event)
-
-    on_event.__name__ = f"on_{handle.__name__}"
-    return on_event
-
-
-HANDLERS: dict[str, Handler] = {topic: _payload_only(handle) for topic, handle in {
+HANDLERS = {
     "invoice-recorded": ledger.invoice_recorded,
     "payment-allocated": ledger.payment_allocated,
     "invoice-settled": ledger.invoice_settled,
@@ -26,5 +15,5 @@ HANDLERS: dict[str, Handler] = {topic: _payload_only(handle) for topic, handle i
     "overdue-threshold": ledger.overdue_threshold,
     "dispute-opened": ledger.dispute_opened,
     "dispute-resolved": ledger.dispute_resolved,
-    "promise-to-pay-broken": ledger.promise_broken,
-}.items()}
+    "promise-to-pay-broken": promises.promise_broken,
+}

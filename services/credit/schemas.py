@@ -132,6 +132,28 @@ class CustomerOut(BaseModel):
                                                    "red flags and each step")
 
 
+class OpenItemOut(BaseModel):
+    invoice_number: str
+    seq: int = Field(description="the instalment's number on its invoice")
+    due_date: date = Field(description="the instalment's due date as the ledger booked it")
+    extended_days: int = Field(description="term extension (展期) approved for its invoice")
+    extended_due_date: date = Field(description="the due date the credit rules use: due_date + extended_days")
+    amount: DecimalAmount
+    open_amount: DecimalAmount
+    currency: str
+    disputed: bool = Field(description="its invoice has an amount in dispute")
+    days_overdue: int = Field(description="today - extended_due_date, never negative")
+
+
+class OpenItemsPage(BaseModel):
+    customer_id: str
+    as_of: date
+    total: int = Field(description="open instalments in all")
+    limit: int
+    offset: int
+    items: list[OpenItemOut]
+
+
 # --- assessments -----------------------------------------------------------------------------
 
 class RedFlagIn(Strict):

@@ -104,6 +104,8 @@ class CreditProfileRow(CreditTable, table=True):
     last_rated_on: date | None = None
     last_assessment_id: str | None = Field(default=None, max_length=40)
     updated_at: datetime = _ts()
+    profile_revision: int = 0  # of the last customer-profile-changed published
+    profile_digest: str | None = Field(default=None, max_length=64)  # of what it published
 
 
 class ApplicationRow(CreditTable, table=True):
@@ -201,8 +203,9 @@ class CheckRow(CreditTable, table=True):
 # --- what credit learns from the ledger and dunning ----------------------------------------
 
 class ReceivableRow(CreditTable, table=True):
-    """Projection of one invoice. `due_date` is the earliest instalment still open;
-    `instalments` = [{seq, due_date, amount_minor, open_minor}]."""
+    """Projection of one invoice as the ledger booked it; its open items are its
+    instalments (`InstalmentRow`). `due_date` is the ledger's (the last instalment's);
+    `open_minor` the sum of the instalments' open amounts."""
     __tablename__ = "receivables"
     invoice_number: str = Field(primary_key=True, max_length=100)
     customer_id: str = Field(max_length=100, index=True)
@@ -212,13 +215,24 @@ class ReceivableRow(CreditTable, table=True):
     amount_minor: int = _minor()
     open_minor: int = _minor()
     disputed_minor: int = _minor()
-    instalments: list = _json()
     order_ref: str | None = Field(default=None, max_length=100)
-    highest_threshold: int = 0
     extended_days: int = 0  # term extensions (展期) approved for this invoice
     settled_on: date | None = None
     written_off_minor: int = _minor()
     our_fault: bool = False  # a dispute on it was resolved as our fault
+
+
+class InstalmentRow(CreditTable, table=True):
+    """One instalment of a receivable: an open item of its own, with its own due date."""
+    __tablename__ = "receivable_instalments"
+    invoice_number: str = Field(primary_key=True, max_length=100)
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    customer_id: str = Field(max_length=100, index=True)
+    currency: str = Field(max_length=3)
+    due_date: date
+    amount_minor: int = _minor()
+    open_minor: int = _minor()
+    highest_threshold: int = 0  # the highest overdue threshold (days) the ledger reported for it
 
 
 class RepaymentRow(CreditTable, table=True):

@@ -12,7 +12,8 @@ from shared.money import CurrencyCode, DecimalAmount
 
 class CustomerProfileChangedV1(EventPayload):
     """The customer's master data credit owns, whole (not a diff), published whenever the
-    credit file or the effective grade changes, so dunning and reporting never ask.
+    credit file, the effective grade or the blacklist flag changes, so dunning and reporting
+    never ask.
     `revision` grows with every publication of a customer: keep the highest seen."""
     topic: ClassVar[str] = "customer-profile-changed"
     customer_id: str = Field(min_length=1, max_length=100)

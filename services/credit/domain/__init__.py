@@ -9,7 +9,9 @@ Modules, each with one job:
   grading        scorecard → grade with a structured explanation
   limits         suggested limit and term per grade
   approvals      the application state machine and its audit trail
-  receivables    open items and overdue summaries
+  receivables    open items (one per open instalment) and overdue summaries
+  projection     the receivable projection from the ledger's facts, per instalment
+  profile        the customer's master data as published (customer-profile-changed)
   exposure       exposure and order reservations
   holds          manual / overdue / blacklist holds
   check          the credit check and its override

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Iterable
 
 from shared.money import Money
 from services.credit.domain import roles
@@ -175,16 +176,24 @@ def _reasons(req: CheckRequest, s: CustomerCreditState, limit: Money,
     return out
 
 
+def effective_limit(limit: Money, temporary_limits: Iterable[TemporaryLimit], today: date) -> Money:
+    """The limit plus the temporary limits valid today (added, not replacing)."""
+    return sum((t.amount for t in temporary_limits if t.is_valid(today)), limit)
+
+
+def available_credit(limit: Money, exposure: Money) -> Money:
+    return max(limit - exposure, zero(limit.currency))
+
+
 def check_credit(request: CheckRequest, state: CustomerCreditState | None, today: date,
                  policy: CheckPolicy = CheckPolicy()) -> CheckResult:
     if state is None:
         reason = CheckReason(ReasonCode.UNKNOWN_CUSTOMER, CheckDecision.REJECT, str(request.customer_id))
         return CheckResult(CheckDecision.REJECT, (reason,), request)
-    extra = [t.amount for t in state.temporary_limits if t.is_valid(today)]
-    limit = sum(extra, state.limit)
+    limit = effective_limit(state.limit, state.temporary_limits, today)
     reasons = _reasons(request, state, limit, policy)
     decision = max((r.severity for r in reasons), key=_SEVERITY.__getitem__, default=CheckDecision.APPROVE)
-    available = max(limit - state.exposure, zero(limit.currency))
+    available = available_credit(limit, state.exposure)
     reservation = _reservation(request, today, policy) if decision is CheckDecision.APPROVE else None
     return CheckResult(decision, tuple(reasons), request, state.grade, state.exposure, limit,
                        available, reservation)

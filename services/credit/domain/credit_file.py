@@ -21,6 +21,7 @@ from datetime import date
 from enum import StrEnum
 
 from services.credit.domain._dates import add_months
+from shared.errors import Conflict, RuleError
 
 
 class DocumentKind(StrEnum):
@@ -101,3 +102,16 @@ class CreditFile:
         if self.onboarded_on is None:
             return True
         return as_of < add_months(self.onboarded_on, new_customer_months)
+
+
+def check_documents(kinds: list[DocumentKind]) -> None:
+    """A file holds each kind of document at most once."""
+    if len(set(kinds)) != len(kinds):
+        raise RuleError("each document kind at most once", "documents", "unique_kind")
+
+
+def check_currency_change(customer_id: str, current: str, new: str, limit_minor: int) -> None:
+    """The credit currency may change only while the customer has no limit in it."""
+    if new != current and limit_minor > 0:
+        raise Conflict(f"customer {customer_id} has a limit in {current}: change the limit first",
+                       field="currency")

@@ -72,6 +72,12 @@ def release_on_invoice(reservations: Iterable[Reservation], order_ref: str,
     return ReservationUpdate(tuple(remaining), tuple(released))
 
 
+def release_mode(configured: ReleaseMode, invoice_currency: str, reservation_currency: str) -> ReleaseMode:
+    """By amount only when the invoice and the reservation are in one currency (no
+    conversion): else the invoice releases the whole reservation."""
+    return configured if invoice_currency == reservation_currency else ReleaseMode.FULL
+
+
 def release_expired(reservations: Iterable[Reservation], today: date) -> ReservationUpdate:
     remaining = tuple(r for r in reservations if r.is_active(today))
     released = tuple(ReleasedReservation(r, ReleaseReason.EXPIRED, r.amount)

@@ -195,3 +195,27 @@ def grade(inputs: GradingInput, policy: GradingPolicy = GradingPolicy()) -> Grad
     return GradeResult(result, total, band, after_floors, criteria, checks,
                        band if after_floors != band else None, flags, cap,
                        scale.extends_credit(result), tuple(steps))
+
+
+def effective_grade(scale: GradeScale, rated: str | None, approved: str | None) -> str | None:
+    """The rated grade, never better than an approved application's grade (credit is never
+    granted above what was approved); the approved grade while none was rated."""
+    if rated is None:
+        return approved
+    return scale.worse_of(rated, approved) if approved else rated
+
+
+def special_approval_for(scale: GradeScale, approved_grade: str, reference: str, approved_by: str,
+                         on: date) -> SpecialApproval | None:
+    """An approved grade above the cap for new or incomplete customers is the special
+    approval of 002 §9 (特批): it lifts that cap (never floors, red flags or missing
+    documents' own effects). A grade at or below the cap needs none."""
+    if scale.rank(approved_grade) < scale.rank(scale.cap_for_new_or_incomplete):
+        return SpecialApproval(approved_by, reference, on)
+    return None
+
+
+def prepayment_only(scale: GradeScale, grade: str | None) -> bool:
+    """No grade, or a grade that extends no credit (E): prepayment or cash before delivery,
+    as the check decides (`prepayment_required`)."""
+    return grade is None or not scale.extends_credit(grade)

@@ -122,3 +122,13 @@ def release_by_person(hold: Hold, actor: Actor, reason: str,
     """A person lifts any hold (manual, blacklist, or an overdue one early)."""
     _authorise(actor, reason, policy)
     return HoldChanges(released=(hold,))
+
+
+def is_blacklisted(flag: bool, active_holds: Iterable[Hold]) -> bool:
+    """Blacklisted by the profile's flag or an active blacklist hold (either is enough)."""
+    return flag or any(h.kind is HoldKind.BLACKLIST for h in active_holds)
+
+
+def places_overdue_hold(threshold_days: int, policy: HoldPolicy = HoldPolicy()) -> bool:
+    """An overdue threshold at or beyond the hold threshold is worth evaluating the holds."""
+    return threshold_days >= policy.overdue_threshold_days

@@ -1,4 +1,5 @@
-"""Open receivables as the credit rules see them: an open amount, a due date, a dispute mark.
+"""Open receivables as the credit rules see them: one item per open instalment, with its
+own open amount, its own due date and a dispute mark.
 
 Days overdue at D = D − due date (never negative). Disputed items count as overdue only if
 the caller asks: a genuine dispute under investigation (000: 15 working days of
@@ -7,7 +8,7 @@ fact-finding) should not by itself stop a customer's supply.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Iterable
 
 from services.credit.domain._money import total
@@ -24,6 +25,13 @@ class OpenItem:
 
     def days_overdue(self, as_of: date) -> int:
         return max(0, (as_of - self.due_date).days)
+
+
+def open_item(invoice_number: str, due_date: date, extended_days: int, open_amount: Money, disputed: bool,
+              seq: int = 1) -> OpenItem:
+    """An open instalment as the rules see it: its own due date, moved by any term
+    extension (展期) approved for its invoice; disputed when its invoice is."""
+    return OpenItem(invoice_number, due_date + timedelta(days=extended_days or 0), open_amount, disputed, seq)
 
 
 @dataclass(frozen=True, slots=True)

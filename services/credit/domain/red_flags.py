@@ -85,3 +85,25 @@ def evaluate_red_flags(reports: Iterable[RedFlagReport], broken_promises: int = 
     applied = tuple(r for r in reports if not r.excused)
     excused = tuple(r for r in reports if r.excused)
     return RedFlagOutcome(applied, excused)
+
+
+@dataclass(frozen=True, slots=True)
+class RaisedFlag:
+    """A flag credit raised from a fact (a bounced payment, a write-off), by its source key."""
+    source_key: str
+    flag: RedFlag
+    own_fault_cause: OwnFaultCause | None = None
+
+
+def write_off_cause(invoice_our_fault: bool) -> OwnFaultCause | None:
+    """A write-off is bad debt (不良欠款) unless a dispute on its invoice found our fault."""
+    return OwnFaultCause.OTHER_NONCONFORMITY if invoice_our_fault else None
+
+
+def excused_by_dispute(flags: Iterable[RaisedFlag], our_fault: bool, invoice_already_ours: bool) -> tuple[str, ...]:
+    """A dispute resolved as our own fault (002 §8.1) excuses the bad-debt flags raised on
+    its invoice that no cause excuses yet; returns their source keys. Only the first time
+    the invoice is found to be our fault (a second dispute excuses nothing new)."""
+    if not our_fault or invoice_already_ours:
+        return ()
+    return tuple(f.source_key for f in flags if f.flag in EXCUSABLE_FLAGS and f.own_fault_cause is None)

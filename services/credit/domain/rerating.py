@@ -36,6 +36,13 @@ def is_due_for_rerating(last_rated_on: date | None, today: date,
     return last_rated_on is None or last_rated_on < cycle_start(today, policy)
 
 
+def needs_new_assessment(grade: str, total: int, previous_grade: str | None, previous_total: int | None,
+                         always: bool = False) -> bool:
+    """A re-rating is stored when it changes the grade or the total (or always, e.g. the
+    yearly cycle, whose date counts even when nothing changed)."""
+    return always or grade != previous_grade or total != previous_total
+
+
 @dataclass(frozen=True, slots=True)
 class RatedCustomer:
     customer_id: str
@@ -96,3 +103,13 @@ def visits_due(candidates: Iterable[VisitCandidate], today: date,
             if last is None or last < year_start:
                 due.append(DueVisit(c.customer_id, role, last, due_by))
     return sorted(due, key=lambda v: (v.customer_id, v.role))
+
+
+def last_visits(visits: Iterable[tuple[str, str, date]]) -> dict[str, dict[str, date]]:
+    """(customer_id, role, visited_on) → customer_id → role → the latest visit."""
+    last: dict[str, dict[str, date]] = {}
+    for customer_id, role, on in visits:
+        seen = last.setdefault(customer_id, {})
+        if role not in seen or seen[role] < on:
+            seen[role] = on
+    return last

@@ -26,6 +26,7 @@ from typing import Iterable
 
 from shared.money import Money, MoneyError
 from services.credit.domain._dates import add_months
+from services.credit.domain.receivables import OpenItem
 from services.credit.domain.scorecard import PURCHASES, REPAYMENT, check_points
 
 D = Decimal
@@ -175,3 +176,9 @@ def score_purchases(purchases_12m: Money, weight: int = 30,
     inputs = (("purchases_12m", str(purchases_12m)), ("basis", str(basis)),
               ("band_fraction", str(fraction)))
     return SubScore(PURCHASES, _points(weight, fraction), weight, rule, inputs)
+
+
+def open_records(items: Iterable[OpenItem]) -> list[RepaymentRecord]:
+    """Open instalments count in the repayment history as late up to the rating date, each
+    from its own (extended) due date."""
+    return [RepaymentRecord(i.due_date, i.open_amount, None) for i in items if i.open_amount.is_positive]

@@ -2,14 +2,16 @@
 decisions of the approval chain."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
+from services.credit import views
+from services.credit.auth import Decider, Reader, Submitter
+from services.credit.deps import Deps
 from services.credit.domain.approvals import Decision
-from services.credit.endpoints.deps import Decider, Reader, Submitter, uow
-from services.credit.endpoints.views import application_out
 from services.credit.handlers import applications
 from services.credit.schemas import ApplicationIn, ApplicationOut, DecisionIn
 from shared.problems import problem_responses
+from shared.runtime import Uow
 
 router = APIRouter(tags=["applications"], responses=problem_responses(401, 403))
 
@@ -19,19 +21,19 @@ router = APIRouter(tags=["applications"], responses=problem_responses(401, 403))
              description="Kinds: grade_limit_term, temporary_limit (amount + expires_on), term_extension "
                          "(extra_days). A limit in a currency the customer is not set up for is a 422.",
              responses=problem_responses(404, 422))
-async def submit(body: ApplicationIn, request: Request, principal: Submitter) -> ApplicationOut:
+async def submit(body: ApplicationIn, deps: Deps, uow: Uow, ctx: Submitter) -> ApplicationOut:
     data = applications.ApplicationInput(
         customer_id=body.customer_id, kind=body.kind, grade=body.grade, limit=body.limit, currency=body.currency,
         term_days=body.term_days, amount=body.amount, valid_from=body.valid_from, expires_on=body.expires_on,
         extra_days=body.extra_days, invoice_numbers=tuple(body.invoice_numbers), comment=body.comment)
-    application_id = await applications.submit(uow(request), principal, data)
-    return application_out(*await applications.load(uow(request), application_id))
+    application_id = await applications.submit(deps, uow, ctx, data)
+    return await views.application(deps, uow, ctx, application_id)
 
 
 @router.get("/applications/{application_id}", response_model=ApplicationOut,
             summary="An application and its audit trail", responses=problem_responses(404))
-async def get(application_id: str, request: Request, _: Reader) -> ApplicationOut:
-    return application_out(*await applications.load(uow(request), application_id))
+async def get(application_id: str, deps: Deps, uow: Uow, ctx: Reader) -> ApplicationOut:
+    return await views.application(deps, uow, ctx, application_id)
 
 
 @router.post("/applications/{application_id}/decisions", response_model=ApplicationOut,
@@ -39,6 +41,6 @@ async def get(application_id: str, request: Request, _: Reader) -> ApplicationOu
              description="sales_admin reviews → finance approves → general_manager approves. The submitter never "
                          "decides, nor does anyone twice, nor a wrong role (403). A decided application is a 409.",
              responses=problem_responses(404, 409, 422))
-async def decide(application_id: str, body: DecisionIn, request: Request, principal: Decider) -> ApplicationOut:
-    await applications.decide_on(uow(request), principal, application_id, Decision(body.decision), body.comment)
-    return application_out(*await applications.load(uow(request), application_id))
+async def decide(application_id: str, body: DecisionIn, deps: Deps, uow: Uow, ctx: Decider) -> ApplicationOut:
+    await applications.decide_on(deps, uow, ctx, application_id, Decision(body.decision), body.comment)
+    return await views.application(deps, uow, ctx, application_id)

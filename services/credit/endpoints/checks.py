@@ -1,23 +1,29 @@
-"""The credit check before a sale, and the override of a review."""
+"""The credit check before a sale, and the override of a review.
+
+Hot path: `POST /checks` is a plain route (`shared.plain_route`) without FastAPI's
+per-request machinery, for speed; it authorizes and reads its body itself, with the same
+outcomes as any route."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from services.credit.endpoints.deps import CHECKERS, Overrider, uow
-from services.credit.endpoints.plain_route import PlainRoute, authorize, json_body, json_body_doc
+from services.credit.auth import CHECKERS, Overrider
+from services.credit.deps import Deps
 from services.credit.handlers import checks
 from services.credit.schemas import CheckIn, CheckOut, OverrideIn
+from shared.plain_route import PlainRoute, authorize, json_body, json_body_doc
 from shared.problems import problem_responses
+from shared.runtime import Uow, service_deps, unit_of_work
 
 router = APIRouter(tags=["checks"], responses=problem_responses(401, 403))
 JSON = "application/json"
 
 
 async def check(request: Request) -> Response:
-    principal = await authorize(request, CHECKERS)
+    ctx = await authorize(request, CHECKERS)
     body = await json_body(request, CheckIn)
-    text = await checks.check(uow(request), principal, body.customer_id, body.amount, body.currency,
-                              body.order_ref, body.reserve)
+    text = await checks.check(service_deps(request), unit_of_work(request), ctx, body.customer_id, body.amount,
+                              body.currency, body.order_ref, body.reserve)
     # The handler returns the stored JSON: sent as is, not re-validated against CheckOut.
     return Response(content=text, media_type=JSON)
 
@@ -34,5 +40,5 @@ router.add_api_route(
 @router.post("/checks/{order_ref}/override", response_model=CheckOut, summary="Approve a review, with a reason",
              description="finance or general_manager; only a review can be overridden (a reject is a 409).",
              responses=problem_responses(404, 409, 422))
-async def override(order_ref: str, body: OverrideIn, request: Request, principal: Overrider) -> Response:
-    return Response(content=await checks.override(uow(request), principal, order_ref, body.reason), media_type=JSON)
+async def override(order_ref: str, body: OverrideIn, deps: Deps, uow: Uow, ctx: Overrider) -> Response:
+    return Response(content=await checks.override(deps, uow, ctx, order_ref, body.reason), media_type=JSON)

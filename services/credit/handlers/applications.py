@@ -9,16 +9,17 @@ from datetime import date
 from decimal import Decimal
 
 from services.credit import repository
-from services.credit.context import of
+from services.credit.deps import CreditDeps
 from services.credit.domain.approvals import (
     ApplicationKind, ApplicationState, AuditEntry, CreditApplication, Decision, GradeLimitTermChange,
     TemporaryLimitRequest, TermExtensionRequest, decide, submit_application,
 )
+from services.credit.domain.grading import special_approval_for
 from services.credit.handlers import grading, holds
-from services.credit.handlers.common import actor_of, domain_errors, history, money
+from services.credit.handlers.common import actor_of, history, money
 from services.credit.handlers.ledger import extend
 from services.credit.tables import ApplicationRow, ApplicationStepRow, CreditProfileRow, TemporaryLimitRow
-from shared.auth import Principal
+from shared.context import Context
 from shared.db import UnitOfWork
 from shared.errors import NotFound, RuleError
 from shared.events.credit import CreditLimitChangedV1
@@ -103,126 +104,121 @@ def _domain(row: ApplicationRow, steps: list[ApplicationStepRow]) -> CreditAppli
                              row.submitted_by, ApplicationState(row.state), audit)
 
 
-def _store_step(uow: UnitOfWork, app: CreditApplication, principal: Principal) -> None:
+def _store_step(uow: UnitOfWork, ctx: Context, app: CreditApplication) -> None:
     entry = app.audit[-1]
-    uow.session.add(ApplicationStepRow(application_id=app.application_id, seq=len(app.audit), actor_id=entry.actor_id,
-                                       actor_name=principal.name, role=entry.role, decision=entry.decision.value,
-                                       from_state=entry.from_state.value if entry.from_state else None,
-                                       to_state=entry.to_state.value, comment=entry.comment, at=entry.at))
+    repository.add(uow, ApplicationStepRow(
+        application_id=app.application_id, seq=len(app.audit), actor_id=entry.actor_id, actor_name=ctx.name,
+        role=entry.role, decision=entry.decision.value, from_state=entry.from_state.value if entry.from_state else None,
+        to_state=entry.to_state.value, comment=entry.comment, at=entry.at))
 
 
-async def submit(uow: UnitOfWork, principal: Principal, body: ApplicationInput) -> str:
-    ctx = of(uow)
-    now = ctx.clock.now()
+async def submit(deps: CreditDeps, uow: UnitOfWork, ctx: Context, body: ApplicationInput) -> str:
+    now = ctx.now
     async with uow:
         profile = await repository.get_profile(uow, body.customer_id)
         if profile is None:
             raise NotFound(f"no credit file for customer {body.customer_id!r}")
-        request = _request(body, profile, ctx.policy.scale)
-        with domain_errors():
-            app = submit_application(uuid.uuid4().hex, body.customer_id, request, actor_of(principal), now,
-                                     body.comment)
-        uow.session.add(ApplicationRow(application_id=app.application_id, customer_id=app.customer_id,
-                                       kind=app.kind.value, request=request_json(request), state=app.state.value,
-                                       pending_role=app.pending_role(), submitted_by=app.submitted_by,
-                                       created_at=now, updated_at=now))
-        _store_step(uow, app, principal)
-        history(uow, app.customer_id, now, ctx.clock.today(), "application_submitted",
-                f"{app.kind.value} application submitted by {principal.name}", application_id=app.application_id,
+        request = _request(body, profile, deps.policy.scale)
+        app = submit_application(uuid.uuid4().hex, body.customer_id, request, actor_of(ctx), now, body.comment)
+        repository.add(uow, ApplicationRow(application_id=app.application_id, customer_id=app.customer_id,
+                                           kind=app.kind.value, request=request_json(request), state=app.state.value,
+                                           pending_role=app.pending_role(), submitted_by=app.submitted_by,
+                                           created_at=now, updated_at=now))
+        _store_step(uow, ctx, app)
+        history(uow, app.customer_id, now, ctx.today, "application_submitted",
+                f"{app.kind.value} application submitted by {ctx.name}", application_id=app.application_id,
                 request=request_json(request))
         await uow.commit()
     return app.application_id
 
 
-async def decide_on(uow: UnitOfWork, principal: Principal, application_id: str, decision: Decision,
+async def decide_on(deps: CreditDeps, uow: UnitOfWork, ctx: Context, application_id: str, decision: Decision,
                     comment: str) -> str:
-    ctx = of(uow)
-    now, today = ctx.clock.now(), ctx.clock.today()
+    now, today = ctx.now, ctx.today
     async with uow:
         row = await repository.get_application(uow, application_id)
         if row is None:
             raise NotFound(f"no application {application_id!r}")
         app = _domain(row, await repository.steps_of(uow, application_id))
-        with domain_errors():
-            app = decide(app, actor_of(principal), decision, now, comment)
+        app = decide(app, actor_of(ctx), decision, now, comment)
         row.state, row.pending_role, row.updated_at = app.state.value, app.pending_role(), now
-        uow.session.add(row)
-        _store_step(uow, app, principal)
+        _store_step(uow, ctx, app)
         history(uow, app.customer_id, now, today, "application_decided",
-                f"{app.kind.value} application {decision.value}d by {principal.name} ({app.audit[-1].role}) "
+                f"{app.kind.value} application {decision.value}d by {ctx.name} ({app.audit[-1].role}) "
                 f"-> {app.state.value}", application_id=application_id, decision=decision.value,
                 role=app.audit[-1].role, comment=comment)
         if app.state is ApplicationState.APPROVED:
-            await _apply(uow, app, principal, today)
+            await _apply(deps, uow, ctx, app)
         await uow.commit()
     return application_id
 
 
-async def _apply(uow: UnitOfWork, app: CreditApplication, principal: Principal, today: date) -> None:
-    ctx = of(uow)
+async def _apply(deps: CreditDeps, uow: UnitOfWork, ctx: Context, app: CreditApplication) -> None:
+    """What the final approval changes: the profile (limit, term, approved grade), a
+    temporary limit, or the due dates of a term extension."""
     profile = await repository.get_profile(uow, app.customer_id)
     req = app.request
     if isinstance(req, GradeLimitTermChange):
-        if req.limit is not None:
-            profile.limit_minor = req.limit.minor
-        if req.term_days is not None:
-            profile.term_days = req.term_days
-        if req.limit is not None or req.term_days is not None:
-            uow.emit(CreditLimitChangedV1(customer_id=app.customer_id, limit=money(profile.limit_minor, profile.currency).amount,
-                                          currency=profile.currency, term_days=profile.term_days,
-                                          application_id=app.application_id, effective_date=today))
-            history(uow, app.customer_id, ctx.clock.now(), today, "limit_changed",
-                    f"limit {money(profile.limit_minor, profile.currency)}, term {profile.term_days} days "
-                    f"(application {app.application_id})", application_id=app.application_id)
-        if req.grade is not None:
-            profile.approved_grade = req.grade
-            scale = ctx.policy.scale
-            if scale.rank(req.grade) < scale.rank(scale.cap_for_new_or_incomplete):
-                # an approved grade above the cap is the special approval of 002 §9 (特批)
-                profile.special_approval_ref = f"application:{app.application_id}"
-                profile.special_approval_by = principal.key_id
-                profile.special_approval_on = today
-            uow.session.add(profile)
-            await uow.session.flush()
-            if profile.last_assessment_id is not None:
-                await grading.rerate(uow, app.customer_id, f"application:{app.application_id}")
-                profile = await repository.get_profile(uow, app.customer_id)
-            grading.set_grade(uow, profile, profile.total_score, [f"grade {req.grade} approved by application "
-                                                                  f"{app.application_id}"], today)
-        profile.updated_at = ctx.clock.now()
-        uow.session.add(profile)
+        await _change_grade_limit_term(deps, uow, ctx, app, profile, req)
     elif isinstance(req, TemporaryLimitRequest):
-        uow.session.add(TemporaryLimitRow(id=uuid.uuid4().hex, customer_id=app.customer_id, amount_minor=req.amount.minor,
-                                          currency=req.amount.currency, valid_from=req.valid_from,
-                                          expires_on=req.expires_on, application_id=app.application_id,
-                                          created_at=ctx.clock.now()))
+        repository.add(uow, TemporaryLimitRow(
+            id=uuid.uuid4().hex, customer_id=app.customer_id, amount_minor=req.amount.minor,
+            currency=req.amount.currency, valid_from=req.valid_from, expires_on=req.expires_on,
+            application_id=app.application_id, created_at=ctx.now))
         uow.emit(CreditLimitChangedV1(customer_id=app.customer_id, limit=req.amount.amount, currency=req.amount.currency,
                                       term_days=profile.term_days, temporary=True, expires_on=req.expires_on,
-                                      application_id=app.application_id, effective_date=req.valid_from or today))
-        history(uow, app.customer_id, ctx.clock.now(), today, "temporary_limit",
+                                      application_id=app.application_id, effective_date=req.valid_from or ctx.today))
+        history(uow, app.customer_id, ctx.now, ctx.today, "temporary_limit",
                 f"temporary limit {req.amount} until {req.expires_on}", application_id=app.application_id)
     else:
-        if req.invoice_numbers:
-            for number in req.invoice_numbers:
-                r = await repository.get_receivable(uow, number)
-                if r is not None and r.customer_id == app.customer_id:
-                    extend(r, req.extra_days)
-                    uow.session.add(r)
-        else:
-            profile.term_days += req.extra_days
-            profile.updated_at = ctx.clock.now()
-            uow.session.add(profile)
-        history(uow, app.customer_id, ctx.clock.now(), today, "term_extended",
-                f"term extended by {req.extra_days} days"
-                + (f" for {', '.join(req.invoice_numbers)}" if req.invoice_numbers else ""),
-                application_id=app.application_id)
-        await uow.session.flush()
-        await holds.lift_after_payment(uow, app.customer_id, today)
+        await _extend_term(deps, uow, ctx, app, profile, req)
 
 
-async def load(uow: UnitOfWork, application_id: str) -> tuple[ApplicationRow, list[ApplicationStepRow]]:
-    async with uow:
-        row = await repository.get_application(uow, application_id)
-        if row is None:
-            raise NotFound(f"no application {application_id!r}")
-        return row, await repository.steps_of(uow, application_id)
+async def _change_grade_limit_term(deps: CreditDeps, uow: UnitOfWork, ctx: Context, app: CreditApplication,
+                                   profile: CreditProfileRow, req: GradeLimitTermChange) -> None:
+    today = ctx.today
+    if req.limit is not None:
+        profile.limit_minor = req.limit.minor
+    if req.term_days is not None:
+        profile.term_days = req.term_days
+    if req.limit is not None or req.term_days is not None:
+        uow.emit(CreditLimitChangedV1(customer_id=app.customer_id,
+                                      limit=money(profile.limit_minor, profile.currency).amount,
+                                      currency=profile.currency, term_days=profile.term_days,
+                                      application_id=app.application_id, effective_date=today))
+        history(uow, app.customer_id, ctx.now, today, "limit_changed",
+                f"limit {money(profile.limit_minor, profile.currency)}, term {profile.term_days} days "
+                f"(application {app.application_id})", application_id=app.application_id)
+    profile.updated_at = ctx.now
+    if req.grade is None:
+        return
+    profile.approved_grade = req.grade
+    special = special_approval_for(deps.policy.scale, req.grade, f"application:{app.application_id}", ctx.actor,
+                                   today)
+    if special is not None:
+        profile.special_approval_ref = special.reference
+        profile.special_approval_by = special.approved_by
+        profile.special_approval_on = special.approved_on
+    await repository.flush(uow)
+    if profile.last_assessment_id is not None:
+        await grading.rerate(deps, uow, ctx, app.customer_id, f"application:{app.application_id}")
+    await grading.set_grade(deps, uow, ctx, profile, profile.total_score,
+                            [f"grade {req.grade} approved by application {app.application_id}"], today)
+
+
+async def _extend_term(deps: CreditDeps, uow: UnitOfWork, ctx: Context, app: CreditApplication,
+                       profile: CreditProfileRow, req: TermExtensionRequest) -> None:
+    if req.invoice_numbers:
+        for number in req.invoice_numbers:
+            r = await repository.get_receivable(uow, number)
+            if r is not None and r.customer_id == app.customer_id:
+                extend(r, req.extra_days)
+    else:
+        profile.term_days += req.extra_days
+        profile.updated_at = ctx.now
+    history(uow, app.customer_id, ctx.now, ctx.today, "term_extended",
+            f"term extended by {req.extra_days} days"
+            + (f" for {', '.join(req.invoice_numbers)}" if req.invoice_numbers else ""),
+            application_id=app.application_id)
+    await repository.flush(uow)
+    await holds.lift_after_payment(deps, uow, ctx, app.customer_id, ctx.today)

@@ -10,32 +10,35 @@ its insert are shared with the checks running at the same time (group commit, au
 and it answers once its row is stored. Its customer's state usually comes from memory
 (`repository.state_cache`), so only the insert remains. A check that reserves credit, and
 every check on SQLite, runs in one transaction; on PostgreSQL it locks the customer's
-profile row, so two reservations cannot both pass on stale exposure."""
+profile row, so two reservations cannot both pass on stale exposure.
+
+Hot path: served by a plain route, batched round trips and an in-memory state
+(`shared.plain_route`, `shared.micro_batch`, `repository.state_cache`) for speed."""
 from __future__ import annotations
 
 import hashlib
 import json
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import pydantic_core
 import sqlalchemy.exc as sa_exc
 
-from services.credit.context import CreditContext, of
+from services.credit.deps import CreditDeps
 from services.credit.domain.check import (
     CheckDecision, CheckRequest, CheckResult, CustomerCreditState, TemporaryLimit, check_credit,
     override_review,
 )
 from services.credit.domain.exposure import Exposure, ExposurePolicy, Reservation, compute_exposure
 from services.credit.domain.holds import Hold, HoldKind
-from services.credit.domain.receivables import OpenItem, summarize_overdue
-from services.credit.handlers.common import actor_of, domain_errors, history
+from services.credit.domain.receivables import open_item, summarize_overdue
+from services.credit.handlers.common import actor_of, history
 from services.credit.repository.check_store import CheckStore
 from services.credit.repository.checks import (
     CheckState, NewCheck, StoredCheck, get_check, insert_check, insert_reservation, load_check_state,
     update_check,
 )
-from shared.auth import Principal
+from shared.context import Context
 from shared.db import UnitOfWork
 from shared.errors import Conflict, NotFound, RuleError
 from shared.events.credit import OrderCreditReservedV1
@@ -59,13 +62,13 @@ def request_hash(customer_id: str, amount: Money, order_ref: str, reserve: bool)
 
 def _credit_state(customer_id: str, state: CheckState, today: date,
                   policy: ExposurePolicy) -> tuple[CustomerCreditState, Exposure]:
-    """The domain's view of the stored rows. Amounts in another currency than the customer's
-    credit currency are left out (there is no conversion)."""
+    """The domain's view of the stored rows: one open item per open instalment. Amounts in
+    another currency than the customer's credit currency are left out (no conversion)."""
     profile = state.profile
     cur = profile.currency
-    items = [OpenItem(r.invoice_number, r.due_date + timedelta(days=r.extended_days or 0),
-                      Money.from_minor(r.open_minor, cur), disputed=bool(r.disputed_minor))
-             for r in state.receivables if r.currency == cur]
+    items = [open_item(i.invoice_number, i.due_date, i.extended_days, Money.from_minor(i.open_minor, cur),
+                       bool(i.disputed_minor))
+             for i in state.instalments if i.currency == cur]
     reservations = [Reservation(v.order_ref, Money.from_minor(v.amount_minor, cur), v.expires_on)
                     for v in state.reservations if v.currency == cur]
     exposure = compute_exposure(items, reservations, today, cur, policy)
@@ -99,10 +102,9 @@ def render(check_id: str, result: CheckResult, reserve: bool, checked_at: str, e
     return out
 
 
-async def check(uow: UnitOfWork, principal: Principal, customer_id: str, amount, currency: str, order_ref: str,
-                reserve: bool) -> str:
+async def check(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id: str, amount, currency: str,
+                order_ref: str, reserve: bool) -> str:
     """Returns the result as JSON text (stored and returned byte for byte on a repeat)."""
-    ctx = of(uow)
     try:
         money = Money.of(amount, currency)
     except MoneyError as exc:
@@ -111,15 +113,15 @@ async def check(uow: UnitOfWork, principal: Principal, customer_id: str, amount,
         raise RuleError("a credit check needs a positive amount", "amount", "positive")
     request = CheckRequest(customer_id, money, order_ref, reserve)
     digest = request_hash(customer_id, money, order_ref, reserve)
-    if ctx.check_store is not None and not reserve:
-        return await _check_batched(ctx, ctx.check_store, principal, request, digest)
-    return await _check_in_transaction(uow, ctx, principal, request, digest)
+    if deps.check_store is not None and not reserve:
+        return await _check_batched(deps, deps.check_store, ctx, request, digest)
+    return await _check_in_transaction(deps, uow, ctx, request, digest)
 
 
-async def _check_batched(ctx: CreditContext, store: CheckStore, principal: Principal, request: CheckRequest,
+async def _check_batched(deps: CreditDeps, store: CheckStore, ctx: Context, request: CheckRequest,
                          digest: str) -> str:
-    today, now = ctx.clock.today(), ctx.clock.now()
-    cache = ctx.state_cache()
+    today = ctx.today
+    cache = deps.state_cache()
     state = cache.get(request.customer_id, today) if cache is not None else None
     if state is None:
         ticket = cache.ticket() if cache is not None else None  # before the read is queued
@@ -128,23 +130,23 @@ async def _check_batched(ctx: CreditContext, store: CheckStore, principal: Princ
             return _repeat(state.earlier, digest, request.order_ref)
         if cache is not None:
             cache.put(request.customer_id, today, state, ticket)
-    _result, new = _decide(ctx, principal, request, digest, state, today, now)
+    _result, new = _decide(deps, ctx, request, digest, state)
     # An earlier check of this order_ref (not looked for when the state came from the cache),
     # or a concurrent twin, makes the insert conflict: the stored one answers.
     earlier = await store.insert(new)
     return new.result if earlier is None else _repeat(earlier, digest, request.order_ref)
 
 
-async def _check_in_transaction(uow: UnitOfWork, ctx: CreditContext, principal: Principal, request: CheckRequest,
+async def _check_in_transaction(deps: CreditDeps, uow: UnitOfWork, ctx: Context, request: CheckRequest,
                                 digest: str) -> str:
-    today, now = ctx.clock.today(), ctx.clock.now()
+    today = ctx.today
     order_ref = request.order_ref
     try:
         async with uow:
             state = await load_check_state(uow, request.customer_id, order_ref, today, lock_profile=request.reserve)
             if state.earlier is not None:
                 return _repeat(state.earlier, digest, order_ref)
-            result, new = _decide(ctx, principal, request, digest, state, today, now)
+            result, new = _decide(deps, ctx, request, digest, state)
             await insert_check(uow, new)
             if result.reservation is not None:
                 await _reserve(uow, request.customer_id, result.reservation, today, result.decision)
@@ -158,17 +160,18 @@ async def _check_in_transaction(uow: UnitOfWork, ctx: CreditContext, principal: 
         return _repeat(StoredCheck(row.request_hash, row.result), digest, order_ref)
 
 
-def _decide(ctx: CreditContext, principal: Principal, request: CheckRequest, digest: str, state: CheckState,
-            today: date, now: datetime) -> tuple[CheckResult, NewCheck]:
+def _decide(deps: CreditDeps, ctx: Context, request: CheckRequest, digest: str,
+            state: CheckState) -> tuple[CheckResult, NewCheck]:
+    today, policy = ctx.today, deps.policy
     if state.profile is None:
-        result, exposure = check_credit(request, None, today, ctx.policy.check), None
+        result, exposure = check_credit(request, None, today, policy.check), None
     else:
-        credit, exposure = _credit_state(request.customer_id, state, today, ctx.policy.exposure)
-        result = check_credit(request, credit, today, ctx.policy.check)
+        credit, exposure = _credit_state(request.customer_id, state, today, policy.exposure)
+        result = check_credit(request, credit, today, policy.check)
     check_id = secrets.token_hex(16)
-    text = _dumps(render(check_id, result, request.reserve, now.isoformat(), exposure))
+    text = _dumps(render(check_id, result, request.reserve, ctx.now.isoformat(), exposure))
     return result, NewCheck(request.order_ref, check_id, request.customer_id, digest, result.decision.value, text,
-                            principal.key_id, now)
+                            ctx.actor, ctx.now)
 
 
 def _repeat(earlier: StoredCheck, digest: str, order_ref: str) -> str:
@@ -188,10 +191,9 @@ async def _reserve(uow: UnitOfWork, customer_id: str, reservation: Reservation, 
                                    decision=decision.value, expires_on=reservation.expires_on))
 
 
-async def override(uow: UnitOfWork, principal: Principal, order_ref: str, reason: str) -> str:
+async def override(deps: CreditDeps, uow: UnitOfWork, ctx: Context, order_ref: str, reason: str) -> str:
     """An authorised person approves a `review` with a reason (a reject never)."""
-    ctx = of(uow)
-    today, now = ctx.clock.today(), ctx.clock.now()
+    today, now = ctx.today, ctx.now
     async with uow:
         row = await get_check(uow, order_ref)
         if row is None:
@@ -199,11 +201,10 @@ async def override(uow: UnitOfWork, principal: Principal, order_ref: str, reason
         stored = json.loads(row.result)
         amount = Money.of(stored["amount"], stored["currency"])
         request = CheckRequest(row.customer_id, amount, order_ref, stored["reserve"])
-        with domain_errors():
-            result = override_review(CheckResult(CheckDecision(row.decision), (), request), actor_of(principal),
-                                     reason, now, today, ctx.policy.check)
+        result = override_review(CheckResult(CheckDecision(row.decision), (), request), actor_of(ctx), reason, now,
+                                 today, deps.policy.check)
         stored["decision"] = result.decision.value
-        stored["override"] = {"by": principal.key_id, "name": principal.name, "role": result.override.role,
+        stored["override"] = {"by": ctx.actor, "name": ctx.name, "role": result.override.role,
                               "reason": reason, "at": now.isoformat()}
         if result.reservation is not None:
             stored["reservation"] = {"amount": _amount(result.reservation.amount),
@@ -212,7 +213,7 @@ async def override(uow: UnitOfWork, principal: Principal, order_ref: str, reason
         text = _dumps(stored)
         await update_check(uow, order_ref, result.decision.value, text)
         history(uow, row.customer_id, now, today, "check_overridden",
-                f"review of order {order_ref} approved by {principal.name}: {reason}", order_ref=order_ref,
-                by=principal.key_id, role=result.override.role)
+                f"review of order {order_ref} approved by {ctx.name}: {reason}", order_ref=order_ref,
+                by=ctx.actor, role=result.override.role)
         await uow.commit()
     return text

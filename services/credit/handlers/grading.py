@@ -4,22 +4,24 @@ and the suggested limit and term."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 from services.credit import repository
-from services.credit.context import of
+from services.credit.deps import CreditDeps
 from services.credit.domain._dates import add_months
 from services.credit.domain.credit_file import CreditDocument, CreditFile, DocumentKind
-from services.credit.domain.grading import GradeResult, GradingInput, SpecialApproval, grade
+from services.credit.domain.grading import GradeResult, GradingInput, SpecialApproval, effective_grade, grade
 from services.credit.domain.limits import LimitSuggestion, average_monthly_sales, suggest_limit
 from services.credit.domain.red_flags import (
     RED_FLAG_LABELS_ZH, OwnFaultCause, RedFlag, RedFlagReport,
 )
+from services.credit.domain.rerating import needs_new_assessment
 from services.credit.domain.scorecard import PURCHASES, REPAYMENT
-from services.credit.domain.subscores import RepaymentRecord, score_purchases, score_repayment
-from services.credit.handlers.common import domain_errors, history, jsonable, money
+from services.credit.domain.subscores import RepaymentRecord, open_records, score_purchases, score_repayment
+from services.credit.handlers.common import SYSTEM, history, jsonable, money, money_errors, open_items
+from services.credit.handlers.profile import publish_profile
 from services.credit.tables import AssessmentRow, CreditFileRow, CreditProfileRow
-from shared.auth import Principal
+from shared.context import Context
 from shared.db import UnitOfWork
 from shared.errors import NotFound, RuleError
 from shared.events.credit import CreditGradeChangedV1
@@ -65,22 +67,15 @@ def reported_flags(raw: list[dict]) -> list[RedFlagReport]:
     return out
 
 
-async def _history_inputs(uow: UnitOfWork, profile: CreditProfileRow, as_of: date):
-    ctx = of(uow)
+async def _history_inputs(deps: CreditDeps, uow: UnitOfWork, profile: CreditProfileRow, as_of: date):
+    policy = deps.policy
     cur = profile.currency
     records = [RepaymentRecord(r.due_date, money(r.amount_minor, cur), r.paid_on)
                for r in await repository.repayments_of(uow, profile.customer_id) if r.currency == cur]
-    for r in await repository.receivables_of(uow, profile.customer_id, open_only=True):
-        if r.currency != cur:
-            continue
-        for inst in r.instalments or []:
-            if inst["open_minor"] > 0:
-                due = date.fromisoformat(inst["due_date"]) + timedelta(days=r.extended_days or 0)
-                records.append(RepaymentRecord(due, money(inst["open_minor"], cur), None))
-    window = ctx.policy.repayment.window_months
-    start = add_months(as_of, -window)
+    records += open_records(await open_items(uow, profile.customer_id, cur))
+    start = add_months(as_of, -policy.repayment.window_months)
     broken = await repository.broken_promises_since(uow, profile.customer_id, start, as_of)
-    purchases_cur = ctx.policy.purchases.currency
+    purchases_cur = policy.purchases.currency
     purchases = money(await repository.purchases_between(uow, profile.customer_id, purchases_cur,
                                                          add_months(as_of, -12), as_of), purchases_cur)
     event_flags = []
@@ -90,14 +85,13 @@ async def _history_inputs(uow: UnitOfWork, profile: CreditProfileRow, as_of: dat
     return records, broken, purchases, event_flags
 
 
-async def compute(uow: UnitOfWork, file_row: CreditFileRow, profile: CreditProfileRow, scores: dict,
-                  inputs: dict, as_of: date) -> tuple[GradeResult, LimitSuggestion]:
-    ctx = of(uow)
-    policy = ctx.policy
+async def compute(deps: CreditDeps, uow: UnitOfWork, file_row: CreditFileRow, profile: CreditProfileRow,
+                  scores: dict, inputs: dict, as_of: date) -> tuple[GradeResult, LimitSuggestion]:
+    policy = deps.policy
     card = policy.grading.scorecard
-    records, broken, purchases, event_flags = await _history_inputs(uow, profile, as_of)
+    records, broken, purchases, event_flags = await _history_inputs(deps, uow, profile, as_of)
     contracted = inputs.get("contracted_12m")
-    with domain_errors("scores"):
+    with money_errors("scores"):
         card.validate_entered(scores)
         repayment = score_repayment(records, broken, as_of, card.weight(REPAYMENT), policy.repayment,
                                     investigated_points=inputs.get("investigated_repayment"))
@@ -118,73 +112,62 @@ async def compute(uow: UnitOfWork, file_row: CreditFileRow, profile: CreditProfi
     return result, suggestion
 
 
-def effective_grade(uow: UnitOfWork, profile: CreditProfileRow) -> str | None:
-    """The rated grade, never better than an approved application's grade."""
-    scale = of(uow).policy.scale
-    rated, approved = profile.rated_grade, profile.approved_grade
-    if rated is None:
-        return approved
-    return scale.worse_of(rated, approved) if approved else rated
-
-
-def set_grade(uow: UnitOfWork, profile: CreditProfileRow, total: int | None, reasons: list[str],
-              effective_on: date) -> None:
-    """Recompute the effective grade and publish a change."""
-    ctx = of(uow)
+async def set_grade(deps: CreditDeps, uow: UnitOfWork, ctx: Context, profile: CreditProfileRow,
+                    total: int | None, reasons: list[str], effective_on: date) -> None:
+    """Recompute the effective grade; publish a change (and the profile that carries it)."""
     previous = profile.grade
-    profile.grade = effective_grade(uow, profile)
-    profile.updated_at = ctx.clock.now()
-    uow.session.add(profile)
+    profile.grade = effective_grade(deps.policy.scale, profile.rated_grade, profile.approved_grade)
+    profile.updated_at = ctx.now
     if profile.grade != previous and profile.grade is not None:
         uow.emit(CreditGradeChangedV1(customer_id=profile.customer_id, grade=profile.grade,
                                       previous_grade=previous, total_score=total or 0,
                                       effective_date=effective_on, reasons=reasons))
-        history(uow, profile.customer_id, ctx.clock.now(), effective_on, "grade_changed",
+        history(uow, profile.customer_id, ctx.now, effective_on, "grade_changed",
                 f"grade {previous or 'none'} -> {profile.grade}", previous=previous, grade=profile.grade,
                 reasons=reasons)
+        await publish_profile(deps, uow, ctx, profile.customer_id, effective_on)
 
 
-async def _rate(uow: UnitOfWork, file_row: CreditFileRow, profile: CreditProfileRow, scores: dict,
-                inputs: dict, as_of: date, trigger: str, by: str, *, always_store: bool) -> AssessmentRow | None:
-    ctx = of(uow)
-    result, suggestion = await compute(uow, file_row, profile, scores, inputs, as_of)
-    if not always_store and result.grade == profile.rated_grade and result.total == profile.total_score:
+async def _rate(deps: CreditDeps, uow: UnitOfWork, ctx: Context, file_row: CreditFileRow,
+                profile: CreditProfileRow, scores: dict, inputs: dict, as_of: date, trigger: str, by: str, *,
+                always_store: bool) -> AssessmentRow | None:
+    result, suggestion = await compute(deps, uow, file_row, profile, scores, inputs, as_of)
+    if not needs_new_assessment(result.grade, result.total, profile.rated_grade, profile.total_score, always_store):
         return None
     row = AssessmentRow(assessment_id=uuid.uuid4().hex, customer_id=profile.customer_id, as_of=as_of,
                         trigger=trigger, assessed_by=by, scores=dict(scores), inputs=jsonable(inputs),
                         grade=result.grade, total=result.total, result=explain(result),
                         suggested_limit_minor=suggestion.limit.minor, suggested_term_days=suggestion.term_days,
-                        currency=suggestion.limit.currency, created_at=ctx.clock.now())
-    uow.session.add(row)
+                        currency=suggestion.limit.currency, created_at=ctx.now)
+    repository.add(uow, row)
     profile.rated_grade, profile.total_score = result.grade, result.total
     profile.last_rated_on, profile.last_assessment_id = as_of, row.assessment_id
-    history(uow, profile.customer_id, ctx.clock.now(), as_of, "assessment",
+    history(uow, profile.customer_id, ctx.now, as_of, "assessment",
             f"rated {result.grade} ({result.total} points) by {trigger}", assessment_id=row.assessment_id,
             grade=result.grade, total=result.total, steps=list(result.steps))
-    set_grade(uow, profile, result.total, list(result.steps), as_of)
+    await set_grade(deps, uow, ctx, profile, result.total, list(result.steps), as_of)
     return row
 
 
-async def assess(uow: UnitOfWork, customer_id: str, principal: Principal, scores: dict, inputs: dict,
+async def assess(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id: str, scores: dict, inputs: dict,
                  as_of: date | None) -> AssessmentRow:
     """A person's assessment: entered scores (validated against the scorecard) + history."""
-    ctx = of(uow)
     async with uow:
         file_row = await repository.get_file(uow, customer_id)
         profile = await repository.get_profile(uow, customer_id)
         if file_row is None or profile is None:
             raise NotFound(f"no credit file for customer {customer_id!r}")
         reported_flags(inputs.get("red_flags", []))
-        row = await _rate(uow, file_row, profile, scores, inputs, as_of or ctx.clock.today(), "manual",
-                          principal.key_id, always_store=True)
+        row = await _rate(deps, uow, ctx, file_row, profile, scores, inputs, ctx.on(as_of), "manual", ctx.actor,
+                          always_store=True)
         await uow.commit()
     return row
 
 
-async def rerate(uow: UnitOfWork, customer_id: str, trigger: str, as_of: date | None = None) -> AssessmentRow | None:
+async def rerate(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id: str, trigger: str,
+                 as_of: date | None = None) -> AssessmentRow | None:
     """Re-rate with the latest entered scores after a change of behaviour; only customers
     that have an assessment (a person's scores are needed). Joins the caller's transaction."""
-    ctx = of(uow)
     async with uow:
         profile = await repository.get_profile(uow, customer_id)
         if profile is None or profile.last_assessment_id is None:
@@ -193,7 +176,7 @@ async def rerate(uow: UnitOfWork, customer_id: str, trigger: str, as_of: date | 
         file_row = await repository.get_file(uow, customer_id)
         if manual is None or file_row is None:
             return None
-        row = await _rate(uow, file_row, profile, manual.scores, manual.inputs, as_of or ctx.clock.today(),
-                          trigger, "system:credit", always_store=trigger == "schedule")
+        row = await _rate(deps, uow, ctx, file_row, profile, manual.scores, manual.inputs, ctx.on(as_of), trigger,
+                          SYSTEM, always_store=trigger == "schedule")
         await uow.commit()
     return row

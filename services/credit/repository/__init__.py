@@ -1,5 +1,7 @@
-"""Every query credit makes. The credit check's (the sales hot path) are in
-`repository.checks`, and batched across concurrent checks on PostgreSQL in
+"""Every read and every write credit makes; handlers never touch the session. New rows go
+through `add`; rows read here may be changed by the handler and are written at commit (or
+at `flush`, when a later query must see them). The credit check's queries (the sales hot
+path) are in `repository.checks`, batched across concurrent checks on PostgreSQL in
 `repository.check_store`."""
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from sqlmodel import select
 
 from services.credit.tables import (
     ApplicationRow, ApplicationStepRow, AssessmentRow, BrokenPromiseRow, CheckRow, CreditDocumentRow,
-    CreditFileRow, CreditFileVersionRow, CreditProfileRow, HistoryRow, HoldRow, LedgerFactRow,
+    CreditFileRow, CreditFileVersionRow, CreditProfileRow, HistoryRow, HoldRow, InstalmentRow, LedgerFactRow,
     RedFlagRow, ReceivableRow, RepaymentRow, ReservationRow, TemporaryLimitRow, VisitRow,
 )
 from shared.db import UnitOfWork
@@ -22,7 +24,18 @@ def utc(at: datetime) -> datetime:
 
 
 async def _all(uow: UnitOfWork, stmt) -> list:
-    return list((await uow.session.execute(stmt)).scalars())
+    return list((await uow.execute(stmt)).scalars())
+
+
+def add(uow: UnitOfWork, *rows) -> None:
+    """New rows, written at the next flush or commit."""
+    uow.session.add_all(rows)
+
+
+async def flush(uow: UnitOfWork) -> None:
+    """Write what is pending now (before a query that reads it without autoflush, or to have
+    an insert's conflict raised here rather than at commit)."""
+    await uow.session.flush()
 
 
 # --- credit file, profile, assessments -----------------------------------------------------
@@ -37,8 +50,8 @@ async def documents_of(uow: UnitOfWork, customer_id: str) -> list[CreditDocument
 
 
 async def replace_documents(uow: UnitOfWork, customer_id: str, rows: list[CreditDocumentRow]) -> None:
-    await uow.session.execute(sa.delete(CreditDocumentRow).where(CreditDocumentRow.customer_id == customer_id))
-    uow.session.add_all(rows)
+    await uow.execute(sa.delete(CreditDocumentRow).where(CreditDocumentRow.customer_id == customer_id))
+    add(uow, *rows)
 
 
 async def file_versions(uow: UnitOfWork, customer_id: str) -> list[CreditFileVersionRow]:
@@ -59,7 +72,7 @@ async def latest_manual_assessment(uow: UnitOfWork, customer_id: str) -> Assessm
     stmt = (select(AssessmentRow).where(AssessmentRow.customer_id == customer_id,
                                         AssessmentRow.trigger == "manual")
             .order_by(AssessmentRow.created_at.desc(), AssessmentRow.assessment_id.desc()).limit(1))
-    return (await uow.session.execute(stmt)).scalars().first()
+    return (await uow.execute(stmt)).scalars().first()
 
 
 async def profiles_with_assessment(uow: UnitOfWork) -> list[CreditProfileRow]:
@@ -78,18 +91,43 @@ async def get_receivable(uow: UnitOfWork, invoice_number: str) -> ReceivableRow 
     return await uow.session.get(ReceivableRow, invoice_number)
 
 
-async def receivables_of(uow: UnitOfWork, customer_id: str, *, open_only: bool = False) -> list[ReceivableRow]:
-    stmt = select(ReceivableRow).where(ReceivableRow.customer_id == customer_id)
-    if open_only:
-        stmt = stmt.where(ReceivableRow.open_minor > 0)
-    return await _all(uow, stmt.order_by(ReceivableRow.due_date, ReceivableRow.invoice_number))
+async def instalments_of(uow: UnitOfWork, invoice_number: str) -> list[InstalmentRow]:
+    return await _all(uow, select(InstalmentRow).where(InstalmentRow.invoice_number == invoice_number)
+                      .order_by(InstalmentRow.seq))
+
+
+async def get_instalment(uow: UnitOfWork, invoice_number: str, seq: int) -> InstalmentRow | None:
+    return await uow.session.get(InstalmentRow, (invoice_number, seq))
+
+
+def _open_instalments(customer_id: str):
+    return (select(InstalmentRow, ReceivableRow)
+            .join(ReceivableRow, ReceivableRow.invoice_number == InstalmentRow.invoice_number)
+            .where(InstalmentRow.customer_id == customer_id, InstalmentRow.open_minor > 0))
+
+
+async def open_instalments(uow: UnitOfWork, customer_id: str) -> list[tuple[InstalmentRow, ReceivableRow]]:
+    """The customer's open items: each open instalment with its invoice (dispute, extension)."""
+    stmt = _open_instalments(customer_id).order_by(InstalmentRow.due_date, InstalmentRow.invoice_number,
+                                                   InstalmentRow.seq)
+    return [tuple(row) for row in await uow.execute(stmt)]
+
+
+async def open_instalments_page(uow: UnitOfWork, customer_id: str, limit: int,
+                                offset: int) -> tuple[list[tuple[InstalmentRow, ReceivableRow]], int]:
+    """One page of the open items, oldest due first, and how many there are in all."""
+    total = await uow.scalar(sa.select(sa.func.count()).select_from(
+        _open_instalments(customer_id).with_only_columns(InstalmentRow.seq).subquery()))
+    stmt = (_open_instalments(customer_id).order_by(InstalmentRow.due_date, InstalmentRow.invoice_number,
+                                                    InstalmentRow.seq).limit(limit).offset(offset))
+    return [tuple(row) for row in await uow.execute(stmt)], int(total or 0)
 
 
 async def purchases_between(uow: UnitOfWork, customer_id: str, currency: str, after: date, upto: date) -> int:
     stmt = sa.select(sa.func.coalesce(sa.func.sum(ReceivableRow.amount_minor), 0)).where(
         ReceivableRow.customer_id == customer_id, ReceivableRow.currency == currency,
         ReceivableRow.issue_date > after, ReceivableRow.issue_date <= upto)
-    return int((await uow.session.execute(stmt)).scalar_one())
+    return int((await uow.execute(stmt)).scalar_one())
 
 
 async def repayments_of(uow: UnitOfWork, customer_id: str) -> list[RepaymentRow]:
@@ -100,6 +138,11 @@ async def repayments_of(uow: UnitOfWork, customer_id: str) -> list[RepaymentRow]
 async def get_repayment(uow: UnitOfWork, payment_reference: str, invoice_number: str,
                         seq: int) -> RepaymentRow | None:
     return await uow.session.get(RepaymentRow, (payment_reference, invoice_number, seq))
+
+
+async def repayments_of_invoice(uow: UnitOfWork, invoice_number: str) -> list[RepaymentRow]:
+    return await _all(uow, select(RepaymentRow).where(RepaymentRow.invoice_number == invoice_number,
+                                                      RepaymentRow.reversed.is_(False)))
 
 
 async def repayments_of_payment(uow: UnitOfWork, payment_reference: str) -> list[RepaymentRow]:
@@ -114,7 +157,7 @@ async def broken_promises_since(uow: UnitOfWork, customer_id: str, after: date, 
     stmt = sa.select(sa.func.count()).select_from(BrokenPromiseRow).where(
         BrokenPromiseRow.customer_id == customer_id, BrokenPromiseRow.broken_on > after,
         BrokenPromiseRow.broken_on <= upto)
-    return int((await uow.session.execute(stmt)).scalar_one())
+    return int((await uow.execute(stmt)).scalar_one())
 
 
 async def red_flags_of(uow: UnitOfWork, customer_id: str) -> list[RedFlagRow]:
@@ -135,7 +178,7 @@ async def add_fact(uow: UnitOfWork, kind: str, key: str, customer_id: str, effec
     """Record a ledger fact by its business key; False if it was already applied."""
     if await uow.session.get(LedgerFactRow, (kind, key)) is not None:
         return False
-    uow.session.add(LedgerFactRow(kind=kind, key=key, customer_id=customer_id, invoice_number=invoice_number,
+    add(uow, LedgerFactRow(kind=kind, key=key, customer_id=customer_id, invoice_number=invoice_number,
                                   effective_date=effective_date, amount_minor=amount_minor, currency=currency))
     await uow.session.flush()
     return True
@@ -143,6 +186,13 @@ async def add_fact(uow: UnitOfWork, kind: str, key: str, customer_id: str, effec
 
 async def get_fact(uow: UnitOfWork, kind: str, key: str) -> LedgerFactRow | None:
     return await uow.session.get(LedgerFactRow, (kind, key))
+
+
+async def facts_of_invoice(uow: UnitOfWork, invoice_number: str, kinds: tuple[str, ...]) -> list[LedgerFactRow]:
+    """The facts recorded about an invoice, oldest effective first."""
+    return await _all(uow, select(LedgerFactRow).where(LedgerFactRow.invoice_number == invoice_number,
+                                                       LedgerFactRow.kind.in_(kinds))
+                      .order_by(LedgerFactRow.effective_date, LedgerFactRow.key))
 
 
 # --- holds, reservations, temporary limits -------------------------------------------------
@@ -159,7 +209,7 @@ async def get_hold(uow: UnitOfWork, hold_id: str) -> HoldRow | None:
 
 async def overdue_hold_dates(uow: UnitOfWork, customer_id: str) -> list[date]:
     stmt = sa.select(HoldRow.placed_on).where(HoldRow.customer_id == customer_id, HoldRow.kind == "overdue")
-    return [r[0] for r in await uow.session.execute(stmt)]
+    return [r[0] for r in await uow.execute(stmt)]
 
 
 async def get_reservation(uow: UnitOfWork, order_ref: str) -> ReservationRow | None:
@@ -204,7 +254,7 @@ async def visits_of(uow: UnitOfWork, customer_ids: list[str]) -> list[VisitRow]:
 
 def add_history(uow: UnitOfWork, customer_id: str, at: datetime, effective_date: date, kind: str,
                 summary: str, detail: dict | None = None) -> None:
-    uow.session.add(HistoryRow(customer_id=customer_id, at=at, effective_date=effective_date, kind=kind,
+    add(uow, HistoryRow(customer_id=customer_id, at=at, effective_date=effective_date, kind=kind,
                                summary=summary, detail=detail or {}))
 
 

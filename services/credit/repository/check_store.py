@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from sqlalchemy.dialects.postgresql import asyncpg as pg_asyncpg
 
-from services.credit.micro_batch import MicroBatcher
+from shared.micro_batch import MicroBatcher
 from services.credit.repository.checks import BATCHED_STATE_QUERY, CheckState, NewCheck, StoredCheck, states_of
 from services.credit.tables import CheckRow
 from shared.db import Database

@@ -1,7 +1,7 @@
 """The credit check's queries (the sales hot path).
 
 Everything a check reads comes from one UNION ALL select: the customer's profile, open
-receivables, active reservations, active holds, temporary limits, and an earlier check of
+instalments (each with its invoice's dispute and extension), active reservations, active holds, temporary limits, and an earlier check of
 the same order_ref (idempotency). The parts of a union share one set of columns, so each
 part puts its values into generic slots (two text, three integer, two date columns);
 `_Part` declares which column goes where and turns a row back into the part's named
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from services.credit.tables import (
-    CheckRow, CreditProfileRow, HoldRow, ReceivableRow, ReservationRow, TemporaryLimitRow,
+    CheckRow, CreditProfileRow, HoldRow, InstalmentRow, ReceivableRow, ReservationRow, TemporaryLimitRow,
 )
 from shared.db import UnitOfWork
 
@@ -40,7 +40,9 @@ class StoredCheck(NamedTuple):
     result: str  # the JSON answered, byte for byte
 
 
-class OpenReceivable(NamedTuple):
+class OpenInstalment(NamedTuple):
+    """One open instalment: its own due date and open amount; disputed and extended_days
+    are its invoice's."""
     invoice_number: str
     currency: str
     open_minor: int
@@ -86,7 +88,7 @@ class CheckState:
     """Everything a check reads about its customer and order_ref."""
     profile: Profile | None = None  # None: no credit file
     earlier: StoredCheck | None = None  # this order_ref was checked before
-    receivables: list[OpenReceivable] = field(default_factory=list)
+    instalments: list[OpenInstalment] = field(default_factory=list)
     reservations: list[ActiveReservation] = field(default_factory=list)
     holds: list[ActiveHold] = field(default_factory=list)
     temporary_limits: list[TemporaryLimitGrant] = field(default_factory=list)
@@ -99,8 +101,9 @@ _SLOTS = {"text": (("t1", sa.Text), ("t2", sa.Text)),
           "date": (("d1", sa.Date), ("d2", sa.Date))}
 _COLUMNS = ["tag", "owner", *(name for slots in _SLOTS.values() for name, _ in slots)]
 _TODAY = sa.bindparam("today", type_=sa.Date)
-_P, _C, _R, _V, _H, _T = (CreditProfileRow.__table__, CheckRow.__table__, ReceivableRow.__table__,
-                          ReservationRow.__table__, HoldRow.__table__, TemporaryLimitRow.__table__)
+_P, _C, _R, _I, _V, _H, _T = (CreditProfileRow.__table__, CheckRow.__table__, ReceivableRow.__table__,
+                              InstalmentRow.__table__, ReservationRow.__table__, HoldRow.__table__,
+                              TemporaryLimitRow.__table__)
 
 
 def _slot_kind(column) -> str:
@@ -133,9 +136,9 @@ _PARTS = (
     _Part("p", Profile, "profile", _P.c.customer_id, "customer_id",
           (_P.c.grade, _P.c.currency, _P.c.limit_minor, _P.c.term_days, sa.cast(_P.c.blacklisted, sa.Integer))),
     _Part("c", StoredCheck, "earlier", _C.c.order_ref, "order_ref", (_C.c.request_hash, _C.c.result)),
-    _Part("r", OpenReceivable, "receivables", _R.c.customer_id, "customer_id",
-          (_R.c.invoice_number, _R.c.currency, _R.c.open_minor, _R.c.disputed_minor, _R.c.extended_days,
-           _R.c.due_date), (_R.c.open_minor > 0,)),
+    _Part("r", OpenInstalment, "instalments", _I.c.customer_id, "customer_id",
+          (_I.c.invoice_number, _I.c.currency, _I.c.open_minor, _R.c.disputed_minor, _R.c.extended_days,
+           _I.c.due_date), (_I.c.open_minor > 0, _R.c.invoice_number == _I.c.invoice_number)),
     _Part("v", ActiveReservation, "reservations", _V.c.customer_id, "customer_id",
           (_V.c.order_ref, _V.c.currency, _V.c.amount_minor, _V.c.expires_on),
           (_V.c.released_on.is_(None), _V.c.expires_on >= _TODAY)),
@@ -208,9 +211,9 @@ def states_of(rows, checks: Iterable[tuple[str, str]]) -> list[CheckState]:
 async def load_check_state(uow: UnitOfWork, customer_id: str, order_ref: str, today: date,
                            lock_profile: bool = False) -> CheckState:
     if lock_profile and not uow.db.is_sqlite:  # reserving checks of one customer queue up here
-        await uow.session.execute(sa.select(_P.c.customer_id).where(_P.c.customer_id == customer_id)
+        await uow.execute(sa.select(_P.c.customer_id).where(_P.c.customer_id == customer_id)
                                   .with_for_update())
-    rows = await uow.session.execute(_ONE_SQLITE if uow.db.is_sqlite else _ONE_POSTGRES,
+    rows = await uow.execute(_ONE_SQLITE if uow.db.is_sqlite else _ONE_POSTGRES,
                                      {"customer_id": customer_id, "order_ref": order_ref, "today": today})
     state = CheckState()
     for row in rows:
@@ -219,11 +222,11 @@ async def load_check_state(uow: UnitOfWork, customer_id: str, order_ref: str, to
 
 
 async def insert_check(uow: UnitOfWork, check: NewCheck) -> None:
-    await uow.session.execute(sa.insert(_C).values(**check._asdict()))
+    await uow.execute(sa.insert(_C).values(**check._asdict()))
 
 
 async def insert_reservation(uow: UnitOfWork, values: dict) -> None:
-    await uow.session.execute(sa.insert(_V).values(**values))
+    await uow.execute(sa.insert(_V).values(**values))
 
 
 async def get_check(uow: UnitOfWork, order_ref: str) -> CheckRow | None:
@@ -231,5 +234,5 @@ async def get_check(uow: UnitOfWork, order_ref: str) -> CheckRow | None:
 
 
 async def update_check(uow: UnitOfWork, order_ref: str, decision: str, result: str) -> None:
-    await uow.session.execute(sa.update(_C).where(_C.c.order_ref == order_ref)
+    await uow.execute(sa.update(_C).where(_C.c.order_ref == order_ref)
                               .values(decision=decision, result=result))

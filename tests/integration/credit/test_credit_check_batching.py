@@ -5,54 +5,25 @@ results, and a failing batch."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
-from services.credit import context
 from services.credit.repository.checks import NewCheck
-from shared.events.ledger import AppliedLine, PaymentAllocatedV1
-from tests.support.facts import recorded_invoice
-from tests.support.embedded import embedded_product
-from tests.unit.credit.credit_api import approve_limit, assess, check, customer, keys, ledger
+from tests.support.credit import check, credit_alone as credit, credit_invoice as invoice, customer, graded_customer, ledger
 
 pytestmark = pytest.mark.postgres
 
 
-@contextlib.asynccontextmanager
-async def credit(tmp_path, database_url: str | None = None):
-    overrides = {"credit_database_url": database_url} if database_url else {}
-    async with embedded_product(tmp_path, names=["credit"], **overrides) as client:
-        yield client, await keys(client)
-
-
 def store_of(client):
-    return context.of(client.host.runtime("credit").uow()).check_store
+    return client.host.runtime("credit").deps.check_store
 
 
 async def stored_checks(client) -> dict[str, str]:
     async with client.host.runtime("credit").db.engine.connect() as conn:
         rows = await conn.execute(sa.text("SELECT order_ref, result FROM credit_checks"))
         return {order_ref: result for order_ref, result in rows}
-
-
-def invoice(number, amount, due, issued=date(2026, 5, 1), order_ref=None):
-    return recorded_invoice(invoice_number=number, customer_id="C1", issue_date=issued, due_date=due, amount=amount,
-                           currency="CNY", order_ref=order_ref)
-
-
-async def graded_customer(client, k) -> None:
-    """C1 with a paid history, a grade and a limit of 100,000."""
-    await customer(client, "C1")
-    await ledger(client, invoice("I-0", "600000", date(2026, 2, 4), issued=date(2026, 1, 5)),
-                 PaymentAllocatedV1(payment_reference="P-0", customer_id="C1", received_date=date(2026, 2, 1),
-                                    effective_date=date(2026, 2, 1), currency="CNY", unapplied_amount="0",
-                                    lines=[AppliedLine(invoice_number="I-0", instalment_seq=1, amount="600000",
-                                                       due_date=date(2026, 2, 4))]))
-    await assess(client, k, "C1")
-    await approve_limit(client, k, "C1", "100000")
 
 
 async def every_kind_of_answer(client, k) -> list[tuple[int, dict]]:

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from services.credit import context
+from services.credit import views
 from services.credit.bootstrap import SERVICE
 from services.credit.handlers import checks, files, grading
-from shared.auth import Principal
 from shared.clock import FixedClock
+from shared.context import Context
 from shared.events.dunning import PromiseToPayBrokenV1
 from shared.events.envelope import new_envelope, to_kafka
 from tests.support.facts import recorded_invoice
@@ -24,11 +23,12 @@ from shared.kafka_consumer import KafkaDeadLetterSink
 from shared.platform_tables import outbox
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
+from tests.support.credit import migrated_matches_models
 from tests.support.kafka import produce, running_consumer, wait_until
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
-ADMIN = Principal("it-admin", "integration test", frozenset({"admin", "finance"}))
 TODAY = datetime(2026, 6, 1, 4, 0, tzinfo=timezone.utc)
+ADMIN = Context("it-admin", date(2026, 6, 1), TODAY, frozenset({"admin", "finance"}), "integration test")
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ async def send(bootstrap: str, *payloads, source: str = "/ledger") -> None:
 
 
 async def view(runtime, cid):
-    return await files.customer_view(runtime.uow(), cid)
+    return await views.customer(runtime.deps, runtime.uow(), ADMIN, cid)
 
 
 async def published(runtime, topic: str, cid: str) -> list[dict]:
@@ -68,7 +68,7 @@ async def published(runtime, topic: str, cid: str) -> list[dict]:
 
 async def new_customer(runtime, cid: str) -> None:
     docs = [files.DocumentInput(kind, f"REF-{kind}") for kind in files.DocumentKind]
-    await files.put_file(runtime.uow(), cid, ADMIN, files.FileInput(name=cid, onboarded_on=date(2024, 1, 1),
+    await files.put_file(runtime.deps, runtime.uow(), ADMIN, cid, files.FileInput(name=cid, onboarded_on=date(2024, 1, 1),
                                                                      documents=docs))
 
 
@@ -83,7 +83,7 @@ async def test_ledger_events_change_exposure_place_and_lift_holds(runtime, worke
                                due_date=date(2026, 6, 19), amount="500.00", currency="CNY"))
 
     async def exposure_is(amount):
-        return (await view(runtime, cid)).exposure.total.amount == amount
+        return (await view(runtime, cid)).exposure.total == amount
     assert await wait_until(lambda: exposure_is(1500), timeout=60)
 
     await send(kafka_bootstrap, OverdueThresholdV1(
@@ -102,7 +102,7 @@ async def test_ledger_events_change_exposure_place_and_lift_holds(runtime, worke
 
     async def lifted():
         v = await view(runtime, cid)
-        return v.holds == [] and v.exposure.total.amount == 500
+        return v.holds == [] and v.exposure.total == 500
     assert await wait_until(lifted, timeout=60)
     assert [e["reason"] for e in await published(runtime, "customer-hold-released", cid)] == ["overdue debt paid"]
 
@@ -111,7 +111,7 @@ async def test_dunning_and_ledger_events_change_sub_scores(runtime, worker, kafk
     cid = f"IT-{unique}"
     await new_customer(runtime, cid)
     scores = {"financial_strength": 9, "operating_condition": 9, "reputation_and_prospects": 9}
-    first = await grading.assess(runtime.uow(), cid, ADMIN, scores, {}, None)
+    first = await grading.assess(runtime.deps, runtime.uow(), ADMIN, cid, scores, {}, None)
     purchases = next(c for c in first.result["criteria"] if c["id"] == "purchases")["points"]
     assert purchases == 0
     await send(kafka_bootstrap, recorded_invoice(invoice_number=f"{cid}-1", customer_id=cid,
@@ -122,7 +122,7 @@ async def test_dunning_and_ledger_events_change_sub_scores(runtime, worker, kafk
                                                      broken_on=date(2026, 5, 21)), source="/dunning")
 
     async def rerated():
-        why = (await view(runtime, cid)).assessment.result
+        why = (await view(runtime, cid)).why
         points = {c["id"]: c["points"] for c in why["criteria"]}
         return points["purchases"] == 24 and points["repayment"] == 20  # 25 (no history) - 5 per broken promise
     assert await wait_until(rerated, timeout=60)
@@ -133,20 +133,17 @@ async def test_dunning_and_ledger_events_change_sub_scores(runtime, worker, kafk
 async def test_the_batched_check_on_postgres_is_idempotent(runtime, unique):
     cid = f"IT-{unique}"
     await new_customer(runtime, cid)
-    assert context.of(runtime.uow()).check_store is not None
-    first = json.loads(await checks.check(runtime.uow(), ADMIN, cid, "10.00", "CNY", f"SO-{unique}", False))
-    again = json.loads(await checks.check(runtime.uow(), ADMIN, cid, "10", "CNY", f"SO-{unique}", False))
+    assert runtime.deps.check_store is not None
+    first = json.loads(await checks.check(runtime.deps, runtime.uow(), ADMIN, cid, "10.00", "CNY", f"SO-{unique}", False))
+    again = json.loads(await checks.check(runtime.deps, runtime.uow(), ADMIN, cid, "10", "CNY", f"SO-{unique}", False))
     assert first == again and first["reasons"][0]["code"] == "prepayment_required"
     with pytest.raises(Conflict):
-        await checks.check(runtime.uow(), ADMIN, cid, "11", "CNY", f"SO-{unique}", False)
-    unknown = json.loads(await checks.check(runtime.uow(), ADMIN, "NOBODY", "1", "CNY", f"SO-U-{unique}", False))
+        await checks.check(runtime.deps, runtime.uow(), ADMIN, cid, "11", "CNY", f"SO-{unique}", False)
+    unknown = json.loads(await checks.check(runtime.deps, runtime.uow(), ADMIN, "NOBODY", "1", "CNY", f"SO-U-{unique}", False))
     assert unknown["decision"] == "reject" and unknown["reasons"][0]["code"] == "unknown_customer"
-    reserved = json.loads(await checks.check(runtime.uow(), ADMIN, cid, "10", "CNY", f"SO-R-{unique}", True))
+    reserved = json.loads(await checks.check(runtime.deps, runtime.uow(), ADMIN, cid, "10", "CNY", f"SO-R-{unique}", True))
     assert reserved["reservation"] is None  # E/no grade: no credit, nothing reserved
 
 
 async def test_the_migration_matches_the_tables_on_postgres(postgres_url):
-    import sys
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "unit" / "credit"))
-    from test_credit_api_files import migrated_matches_models
     assert await migrated_matches_models(postgres_url) == []

@@ -8,16 +8,14 @@ import asyncio
 import pytest
 import sqlalchemy as sa
 
-from services.credit import context
 from shared.db import Database
-from tests.integration.credit.test_credit_check_batching import credit, graded_customer
-from tests.unit.credit.credit_api import check
+from tests.support.credit import check, credit_alone as credit, graded_customer
 
 pytestmark = pytest.mark.postgres
 
 
 def states_of(client):
-    return context.of(client.host.runtime("credit").uow()).states
+    return client.host.runtime("credit").deps.states
 
 
 async def eventually(condition, seconds: float = 10.0) -> None:

@@ -1,0 +1,82 @@
+from decimal import Decimal
+
+import pytest
+
+from shared.money import Money
+from services.credit.domain.grade_scale import THREE_LEVEL_SCALE
+from services.credit.domain.limits import (
+    LimitPolicy, average_monthly_sales, limit_bounds, suggest_limit,
+)
+from tests.support.credit import cny
+
+AVG = cny("100000")
+
+
+@pytest.mark.parametrize("grade, limit, term", [
+    ("A", "150000", 30), ("B", "120000", 30), ("C", "100000", 15), ("D", "50000", 7)])
+def test_default_factors_and_terms(grade, limit, term):
+    s = suggest_limit(grade, AVG)
+    assert s.limit == cny(limit) and s.term_days == term and not s.prepayment_only
+
+
+def test_grade_e_is_prepayment_only():
+    s = suggest_limit("E", AVG)
+    assert s.limit == cny("0") and s.term_days == 0 and s.prepayment_only
+
+
+def test_no_credit_grade_on_other_scale():
+    assert suggest_limit("C", AVG, scale=THREE_LEVEL_SCALE).prepayment_only
+    assert suggest_limit("A", AVG, scale=THREE_LEVEL_SCALE).limit == cny("150000")
+
+
+def test_rounded_down_to_step():
+    s = suggest_limit("B", cny("12345.67"))  # 14814.804 -> 14000
+    assert s.unrounded == cny("14814.80")
+    assert s.limit == cny("14000")
+    fine = suggest_limit("B", cny("12345.67"), LimitPolicy(rounding_step=Decimal("100")))
+    assert fine.limit == cny("14800")
+
+
+def test_small_average_rounds_to_zero():
+    assert suggest_limit("A", cny("600")).limit == cny("0")
+
+
+def test_factor_clamped_within_plus_minus_50_percent():
+    policy = LimitPolicy(factors={"A": Decimal("2.0"), "B": Decimal("0.2"), "C": 1, "D": 1})
+    high = suggest_limit("A", AVG, policy)
+    assert high.limit == cny("150000") and high.factor == Decimal("1.5") and high.factor_clamped
+    low = suggest_limit("B", AVG, policy)
+    assert low.limit == cny("50000") and low.factor_clamped
+    assert not suggest_limit("C", AVG, policy).factor_clamped
+
+
+def test_term_never_above_thirty_days():
+    policy = LimitPolicy(terms_days={"A": 60, "B": 30, "C": 15, "D": 7})
+    assert suggest_limit("A", AVG, policy).term_days == 30
+
+
+def test_unconfigured_grade_refused():
+    with pytest.raises(ValueError):
+        suggest_limit("B", AVG, LimitPolicy(factors={"A": Decimal(1)}))
+
+
+def test_average_monthly_sales_rounds_down_to_minor_unit():
+    assert average_monthly_sales(cny("1200000")) == cny("100000")
+    assert average_monthly_sales(cny("100")) == cny("8.33")
+    assert average_monthly_sales(Money.of("1000", "JPY")) == Money.of("83", "JPY")
+
+
+def test_limit_bounds():
+    assert limit_bounds(AVG) == (cny("50000"), cny("150000"))
+
+
+def test_negative_average_refused():
+    with pytest.raises(ValueError):
+        suggest_limit("A", cny("-1"))
+
+
+def test_policy_validation():
+    with pytest.raises(ValueError):
+        LimitPolicy(min_factor=Decimal("2"), max_factor=Decimal("1"))
+    with pytest.raises(ValueError):
+        LimitPolicy(rounding_step=Decimal(0))

@@ -1,0 +1,160 @@
+"""The approval chain through the API: sales manager → sales admin → finance → general
+manager; wrong role or the submitter → 403; every step audited."""
+from datetime import date
+
+from tests.support.credit import approve_limit, assess, check, customer, keys, ledger, outbox_events
+from shared.events.ledger import AppliedLine, OverdueThresholdV1, PaymentAllocatedV1
+from tests.support.facts import recorded_invoice
+from tests.support.embedded import embedded_product
+
+
+async def submit(client, k, body, who="sales_manager"):
+    return await client.post("/credit/v1/applications", json=body, headers=k[who])
+
+
+async def decide(client, k, app_id, who, decision="approve", comment=""):
+    return await client.post(f"/credit/v1/applications/{app_id}/decisions",
+                             json={"decision": decision, "comment": comment}, headers=k[who])
+
+
+async def test_the_chain_in_order_and_the_audit_trail(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "C1")
+        app = await submit(client, k, {"customer_id": "C1", "kind": "grade_limit_term", "limit": "50000",
+                                       "term_days": 30, "comment": "yearly review"})
+        assert app.status_code == 201, app.text
+        app = app.json()
+        assert (app["state"], app["pending_role"]) == ("submitted", "sales_admin")
+        assert (await decide(client, k, app["application_id"], "finance")).status_code == 403  # not yet finance
+        assert (await decide(client, k, app["application_id"], "general_manager")).status_code == 403
+        for who, state in (("sales_admin", "reviewed"), ("finance", "finance_approved"),
+                           ("general_manager", "approved")):
+            r = await decide(client, k, app["application_id"], who)
+            assert r.status_code == 200 and r.json()["state"] == state, r.text
+        steps = r.json()["steps"]
+        assert [(s["role"], s["decision"], s["to_state"]) for s in steps] == [
+            ("sales_manager", "submit", "submitted"), ("sales_admin", "approve", "reviewed"),
+            ("finance", "approve", "finance_approved"), ("general_manager", "approve", "approved")]
+        assert (await decide(client, k, app["application_id"], "general_manager")).status_code == 409
+        view = (await client.get("/credit/v1/customers/C1")).json()
+        assert (view["limit"], view["term_days"]) == ("50000.00", 30)
+        limits = await outbox_events(client, "credit-limit-changed")
+        assert [(e["limit"], e["term_days"], e["temporary"]) for e in limits] == [("50000.00", 30, False)]
+        fetched = await client.get(f"/credit/v1/applications/{app['application_id']}", headers=k["auditor"])
+        assert fetched.status_code == 200 and len(fetched.json()["steps"]) == 4
+
+
+async def test_the_submitter_never_decides_and_admin_is_no_substitute(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        both = await client.post("/credit/v1/api-keys", json={"name": "both", "roles": ["sales_manager",
+                                                                                     "sales_admin"]})
+        k["both"] = {"Authorization": f"Bearer {both.json()['key']}"}
+        await customer(client, "C1")
+        app = (await submit(client, k, {"customer_id": "C1", "kind": "grade_limit_term", "limit": "1000"},
+                            who="both")).json()
+        r = await decide(client, k, app["application_id"], "both")
+        assert r.status_code == 403 and r.json()["errors"][0]["rule"] == "self_approval_forbidden"
+        r = await client.post(f"/credit/v1/applications/{app['application_id']}/decisions",
+                              json={"decision": "approve"})  # the bootstrap admin key
+        assert r.status_code == 403
+        assert (await submit(client, k, {"customer_id": "C1", "kind": "grade_limit_term", "limit": "1"},
+                             who="sales")).status_code == 403
+
+
+async def test_rejection_needs_a_comment_and_closes_the_application(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "C1")
+        app = (await submit(client, k, {"customer_id": "C1", "kind": "grade_limit_term", "limit": "1000"})).json()
+        assert (await decide(client, k, app["application_id"], "sales_admin", "reject")).status_code == 422
+        r = await decide(client, k, app["application_id"], "sales_admin", "reject", "no investigation report")
+        assert r.json()["state"] == "rejected"
+        assert (await decide(client, k, app["application_id"], "finance")).status_code == 409
+
+
+async def test_bad_applications_are_422_or_404(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "C1")
+        r = await submit(client, k, {"customer_id": "C1", "kind": "grade_limit_term", "limit": "1000",
+                                     "currency": "USD"})
+        assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "customer_currency"
+        r = await submit(client, k, {"customer_id": "C1", "kind": "temporary_limit", "amount": "10",
+                                     "currency": "EUR", "expires_on": "2026-07-01"})
+        assert r.status_code == 422
+        r = await submit(client, k, {"customer_id": "C1", "kind": "grade_limit_term", "grade": "Z"})
+        assert r.status_code == 422
+        r = await submit(client, k, {"customer_id": "C1", "kind": "grade_limit_term"})
+        assert r.status_code == 422
+        r = await submit(client, k, {"customer_id": "C1", "kind": "temporary_limit", "amount": "10"})
+        assert r.status_code == 422
+        r = await submit(client, k, {"customer_id": "NOPE", "kind": "grade_limit_term", "limit": "1"})
+        assert r.status_code == 404
+
+
+async def test_a_customer_set_up_in_usd_takes_a_usd_limit(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "US1", currency="USD")
+        await approve_limit(client, k, "US1", "20000", currency="USD")
+        view = (await client.get("/credit/v1/customers/US1")).json()
+        assert (view["currency"], view["limit"]) == ("USD", "20000.00")
+        r = await submit(client, k, {"customer_id": "US1", "kind": "grade_limit_term", "limit": "1"})
+        assert r.status_code == 201 and r.json()["request"]["currency"] == "USD"
+
+
+async def test_temporary_limit_adds_until_it_expires(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "C1")
+        await assess(client, k, "C1", investigated_repayment=40, contracted_12m="600000")
+        await approve_limit(client, k, "C1", "10000")
+        assert (await check(client, k, "C1", "15000", "SO-1")).json()["decision"] == "reject"
+        app = (await submit(client, k, {"customer_id": "C1", "kind": "temporary_limit", "amount": "10000",
+                                        "expires_on": "2026-06-30", "comment": "one shipment"})).json()
+        for who in ("sales_admin", "finance", "general_manager"):
+            assert (await decide(client, k, app["application_id"], who)).status_code == 200
+        view = (await client.get("/credit/v1/customers/C1")).json()
+        assert view["effective_limit"] == "20000.00" and view["temporary_limits"][0]["expires_on"] == "2026-06-30"
+        assert (await check(client, k, "C1", "15000", "SO-2")).json()["decision"] == "approve"
+        temp = (await outbox_events(client, "credit-limit-changed"))[-1]
+        assert temp["temporary"] is True and temp["expires_on"] == "2026-06-30"
+
+
+async def test_an_approved_grade_above_the_cap_is_the_special_approval(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "NEW", onboarded_on="2026-05-01")
+        await ledger(client, recorded_invoice(invoice_number="I1", customer_id="NEW", issue_date=date(2026, 1, 5),
+                                             due_date=date(2026, 2, 4), amount="600000", currency="CNY"),
+                     PaymentAllocatedV1(payment_reference="P1", customer_id="NEW", received_date=date(2026, 2, 1),
+                                        effective_date=date(2026, 2, 1), currency="CNY", unapplied_amount="0",
+                                        lines=[AppliedLine(invoice_number="I1", instalment_seq=1, amount="600000",
+                                                           due_date=date(2026, 2, 4))]))
+        assert (await assess(client, k, "NEW"))["grade"] == "C"
+        await approve_limit(client, k, "NEW", "50000", grade="B")
+        view = (await client.get("/credit/v1/customers/NEW")).json()
+        assert (view["rated_grade"], view["approved_grade"], view["grade"]) == ("A", "B", "B")
+        assert view["special_approval"].startswith("application:")
+        assert "approved grade B caps the rated grade A" in view["why"]["steps"]
+
+
+async def test_term_extension_of_an_invoice_moves_its_due_date_and_lifts_the_hold(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "C1")
+        due = date(2026, 4, 20)
+        await ledger(client, recorded_invoice(invoice_number="I1", customer_id="C1", issue_date=date(2026, 3, 20),
+                                             due_date=due, amount="1000", currency="CNY"),
+                     OverdueThresholdV1(invoice_number="I1", instalment_seq=1, customer_id="C1", threshold_days=30,
+                                        as_of=date(2026, 5, 20), due_date=due, days_overdue=30, open_amount="1000",
+                                        currency="CNY"))
+        assert len((await client.get("/credit/v1/customers/C1")).json()["holds"]) == 1
+        app = (await submit(client, k, {"customer_id": "C1", "kind": "term_extension", "extra_days": 30,
+                                        "invoice_numbers": ["I1"]})).json()
+        for who in ("sales_admin", "finance", "general_manager"):
+            assert (await decide(client, k, app["application_id"], who)).status_code == 200
+        view = (await client.get("/credit/v1/customers/C1")).json()
+        assert view["holds"] == [] and view["overdue"]["max_days_overdue"] == 12

@@ -1,0 +1,42 @@
+"""Credit's hand-written migrations build exactly the tables the models declare."""
+import json
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from services.credit.bootstrap import SERVICE
+from shared import migrations
+from tests.support.credit import migrated_matches_models
+
+
+async def test_the_hand_written_migration_matches_the_tables_on_sqlite(tmp_path):
+    assert await migrated_matches_models(f"sqlite+aiosqlite:///{Path(tmp_path) / 'm.sqlite3'}") == []
+
+
+async def test_credit_0004_moves_each_instalment_out_of_the_receivables_json(tmp_path):
+    url = f"sqlite+aiosqlite:///{Path(tmp_path) / 'm.sqlite3'}"
+    await migrations.upgrade(migrations.PLATFORM, url)
+    await migrations.upgrade(SERVICE.migrations, url, "credit_0003")
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(sa.text(
+                "INSERT INTO receivables (invoice_number, customer_id, currency, issue_date, due_date, amount_minor, "
+                "open_minor, disputed_minor, instalments, order_ref, highest_threshold, extended_days, settled_on, "
+                "written_off_minor, our_fault) VALUES ('I-3', 'C1', 'CNY', '2026-03-15', '2026-04-15', 900000, "
+                "600000, 0, :items, NULL, 30, 0, NULL, 0, 0)"),
+                {"items": json.dumps([{"seq": 1, "due_date": "2026-04-15", "amount_minor": 300000, "open_minor": 0},
+                                      {"seq": 2, "due_date": "2026-05-15", "amount_minor": 600000,
+                                       "open_minor": 600000}])})
+        await migrations.upgrade(SERVICE.migrations, url)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(sa.text(
+                "SELECT invoice_number, seq, customer_id, due_date, amount_minor, open_minor, highest_threshold "
+                "FROM receivable_instalments ORDER BY seq"))).all()
+            profiles = (await conn.execute(sa.text("SELECT count(profile_revision) FROM credit_profiles"))).scalar()
+    finally:
+        await engine.dispose()
+    assert [tuple(r) for r in rows] == [("I-3", 1, "C1", "2026-04-15", 300000, 0, 30),
+                                        ("I-3", 2, "C1", "2026-05-15", 600000, 600000, 30)]
+    assert profiles == 0  # the new columns exist
