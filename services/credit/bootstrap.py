@@ -5,7 +5,7 @@ from pathlib import Path
 
 from services.credit import jobs
 from services.credit.config import CreditConfig, build_policy
-from services.credit.consumers import HANDLERS
+from services.credit.consumers import BATCH_HANDLERS, HANDLERS
 from services.credit.deps import CreditDeps
 from services.credit.endpoints import router
 from services.credit.repository.check_store import CheckStore
@@ -54,6 +54,7 @@ SERVICE = ServiceDefinition(
     close=close,
     routers=[router],
     handlers=HANDLERS,
+    batch_handlers=BATCH_HANDLERS,
     jobs=[ScheduledJob("credit-rerating-and-reservations", lambda deps: deps.policy.config.job_interval_seconds,
                        jobs.rerating_and_reservations)],
     openapi_tags=[

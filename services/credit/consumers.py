@@ -12,8 +12,8 @@ HANDLERS = {
     "credit-note-issued": ledger.credit_note_issued,
     "invoice-written-off": ledger.invoice_written_off,
     "payment-reversed": ledger.payment_reversed,
-    "overdue-threshold": ledger.overdue_threshold,
     "dispute-opened": ledger.dispute_opened,
     "dispute-resolved": ledger.dispute_resolved,
     "promise-to-pay-broken": promises.promise_broken,
 }
+BATCH_HANDLERS = {"overdue-threshold": ledger.overdue_thresholds}  # one sweep emits tens of thousands

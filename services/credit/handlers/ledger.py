@@ -260,21 +260,34 @@ async def _flag(uow: UnitOfWork, ctx: Context, key: str, customer_id: str, flag:
 
 # --- overdue, disputes -----------------------------------------------------------------------
 
-async def overdue_threshold(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e: OverdueThresholdV1) -> None:
-    """An instalment crossed an overdue threshold: at the hold threshold, holds are evaluated
-    on every open instalment. Each instalment counts its own thresholds."""
+async def overdue_thresholds(deps: CreditDeps, uow: UnitOfWork,
+                             facts: list[tuple[OverdueThresholdV1, Context]]) -> None:
+    """Instalments crossed overdue thresholds (one sweep emits tens of thousands): each
+    instalment counts its own thresholds; then, once per customer, holds are evaluated on
+    every open instalment (at the hold threshold) and the customer is re-rated — as after
+    the customer's last fact of the run, which is what the per-fact order would end in."""
     async with uow:
-        inst = await repository.get_instalment(uow, e.invoice_number, e.instalment_seq)
-        if inst is None:  # its invoice has not reached us (yet): project what the fact says
-            inst = await _provisional(uow, e)
-        if not is_new_threshold(inst.highest_threshold, e.threshold_days):
-            return
-        inst.highest_threshold = max(inst.highest_threshold, e.threshold_days)
+        known = await repository.instalments_by_key(uow, [(e.invoice_number, e.instalment_seq) for e, _ in facts])
+        to_hold: dict[str, tuple[date, Context]] = {}
+        to_rerate: dict[str, Context] = {}
+        for e, ctx in facts:
+            key = (e.invoice_number, e.instalment_seq)
+            inst = known.get(key)
+            if inst is None:  # its invoice has not reached us (yet): project what the fact says
+                inst = known[key] = await _provisional(uow, e)
+            if not is_new_threshold(inst.highest_threshold, e.threshold_days):
+                continue
+            inst.highest_threshold = max(inst.highest_threshold, e.threshold_days)
+            if places_overdue_hold(e.threshold_days, deps.policy.holds):
+                on = max(e.as_of, to_hold[e.customer_id][0]) if e.customer_id in to_hold else e.as_of
+                to_hold[e.customer_id] = (on, ctx)
+            if e.threshold_days > 0:
+                to_rerate[e.customer_id] = ctx
         await repository.flush(uow)
-        if places_overdue_hold(e.threshold_days, deps.policy.holds):
-            await holds.evaluate_overdue(deps, uow, ctx, e.customer_id, e.as_of)
-        if e.threshold_days > 0:
-            await _rerate(deps, uow, ctx, e.customer_id, OverdueThresholdV1.topic)
+        for customer_id, (on, ctx) in sorted(to_hold.items()):
+            await holds.evaluate_overdue(deps, uow, ctx, customer_id, on)
+        for customer_id, ctx in sorted(to_rerate.items()):
+            await _rerate(deps, uow, ctx, customer_id, OverdueThresholdV1.topic)
         await uow.commit()
 
 

@@ -15,7 +15,7 @@ from services.credit.tables import (
     CreditFileRow, CreditFileVersionRow, CreditProfileRow, HistoryRow, HoldRow, InstalmentRow, LedgerFactRow,
     RedFlagRow, ReceivableRow, RepaymentRow, ReservationRow, TemporaryLimitRow, VisitRow,
 )
-from shared.db import UnitOfWork
+from shared.db import UnitOfWork, chunked
 
 
 def utc(at: datetime) -> datetime:
@@ -98,6 +98,17 @@ async def instalments_of(uow: UnitOfWork, invoice_number: str) -> list[Instalmen
 
 async def get_instalment(uow: UnitOfWork, invoice_number: str, seq: int) -> InstalmentRow | None:
     return await uow.session.get(InstalmentRow, (invoice_number, seq))
+
+
+async def instalments_by_key(uow: UnitOfWork, keys) -> dict[tuple[str, int], InstalmentRow]:
+    """The instalments of these (invoice, seq) keys that credit knows, in one query per
+    chunk of invoices (a sweep's run of overdue facts names thousands)."""
+    numbers = sorted({number for number, _ in keys})
+    found: dict[tuple[str, int], InstalmentRow] = {}
+    for chunk in chunked(numbers):
+        for row in await _all(uow, select(InstalmentRow).where(InstalmentRow.invoice_number.in_(chunk))):
+            found[(row.invoice_number, row.seq)] = row
+    return found
 
 
 def _open_instalments(customer_id: str):
