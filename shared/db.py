@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -102,6 +102,14 @@ class UnitOfWork:
         self._committed = False
         self._locked = False
         self._events: list[dict] = []
+        self._once: dict[Hashable, Callable[[], Awaitable[Any]]] = {}
+
+    def once(self, key: Hashable, work: Callable[[], Awaitable[Any]]) -> None:
+        """Run `work` once, just before this transaction commits, however many times it is
+        asked for under `key` (the first asker's `work` runs). A consumer batch of hundreds of
+        facts about a few customers then re-rates each customer once, on the state all of
+        its facts left, instead of once per fact; a request runs it at its own commit."""
+        self._once.setdefault(key, work)
 
     async def __aenter__(self) -> "UnitOfWork":
         self._depth += 1
@@ -112,6 +120,7 @@ class UnitOfWork:
             self.session = self.db.sessionmaker()
             self._committed = False
             self._events = []
+            self._once = {}
             await self.session.begin()
         return self
 
@@ -126,6 +135,7 @@ class UnitOfWork:
             # and objects already loaded stay readable (a rollback would expire them).
         finally:
             self._events = []
+            self._once = {}
             await self.session.close()
             self.session = None
             if self._locked:
@@ -140,6 +150,13 @@ class UnitOfWork:
         """Commit if this is the outermost scope; inside a batch, the batch commits."""
         if self._depth > 1:
             return
+        done: set[Hashable] = set()
+        while self._once:  # work asked for once per transaction (it may ask for other work)
+            key = next(iter(self._once))
+            work = self._once.pop(key)
+            if key not in done:
+                done.add(key)
+                await work()
         had_events = bool(self._events)
         topics = {e["topic"] for e in self._events} if had_events and self.db.on_outbox_commit else None
         lock = self.db.outbox_lock if had_events and self.db.outbox_lock is not None else contextlib.nullcontext()

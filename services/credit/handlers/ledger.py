@@ -56,16 +56,22 @@ async def _reduce(uow: UnitOfWork, receivable: ReceivableRow, minor: int, seq: i
 
 
 async def _rerate(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id: str, topic: str) -> None:
-    await grading.rerate(deps, uow, ctx, customer_id, f"event:{topic}")
+    """Once per customer and transaction, on the state all of its facts left (a consumer
+    batch carries many facts about few customers)."""
+    uow.once(("rerate", customer_id), lambda: grading.rerate(deps, uow, ctx, customer_id, f"event:{topic}"))
 
 
 async def _after_paydown(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id: str, effective: date,
                          topic: str | None) -> None:
     """Debt went down (a payment, settlement, credit note, write-off): the overdue hold may
     go (judged today, or on a later effective date), and the sub-scores changed (unless
-    `topic` is None)."""
+    `topic` is None). Both once per customer and transaction, hold first."""
     await repository.flush(uow)
-    await holds.lift_after_payment(deps, uow, ctx, customer_id, max(effective, ctx.today))
+
+    async def lift() -> None:
+        await repository.flush(uow)
+        await holds.lift_after_payment(deps, uow, ctx, customer_id, max(effective, ctx.today))
+    uow.once(("lift-holds", customer_id), lift)
     if topic is not None:
         await _rerate(deps, uow, ctx, customer_id, topic)
 
