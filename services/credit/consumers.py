@@ -6,7 +6,6 @@ from __future__ import annotations
 from services.credit.handlers import ledger, promises
 
 HANDLERS = {
-    "invoice-recorded": ledger.invoice_recorded,
     "payment-allocated": ledger.payment_allocated,
     "invoice-settled": ledger.invoice_settled,
     "credit-note-issued": ledger.credit_note_issued,
@@ -16,4 +15,7 @@ HANDLERS = {
     "dispute-resolved": ledger.dispute_resolved,
     "promise-to-pay-broken": promises.promise_broken,
 }
-BATCH_HANDLERS = {"overdue-threshold": ledger.overdue_thresholds}  # one sweep emits tens of thousands
+BATCH_HANDLERS = {  # an import publishes thousands of invoices, one sweep tens of thousands of overdue facts
+    "invoice-recorded": ledger.invoices_recorded,
+    "overdue-threshold": ledger.overdue_thresholds,
+}

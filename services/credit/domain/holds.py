@@ -72,12 +72,17 @@ def items_beyond_threshold(open_items: Iterable[OpenItem], today: date,
     return overdue_items(open_items, today, policy.overdue_threshold_days, policy.disputed_items_trigger)
 
 
+def has_overdue_hold(active_holds: Sequence[Hold]) -> bool:
+    """An automatic hold is in place: a further overdue fact changes nothing until it lifts."""
+    return any(h.kind is HoldKind.OVERDUE for h in active_holds)
+
+
 def holds_after_overdue_event(active_holds: Sequence[Hold], open_items: Iterable[OpenItem],
                               today: date, automatic_hold_dates: Sequence[date] = (),
                               already_blacklisted: bool = False,
                               policy: HoldPolicy = HoldPolicy()) -> HoldChanges:
     """`automatic_hold_dates`: when earlier OVERDUE holds were placed (active or lifted)."""
-    if any(h.kind is HoldKind.OVERDUE for h in active_holds):
+    if has_overdue_hold(active_holds):
         return HoldChanges()
     beyond = items_beyond_threshold(open_items, today, policy)
     if not beyond:

@@ -10,6 +10,7 @@ from datetime import date
 from services.credit import repository
 from services.credit.deps import CreditDeps
 from services.credit.domain.holds import (
+    has_overdue_hold,
     Hold, HoldChanges, HoldKind, holds_after_overdue_event, holds_after_payment, is_blacklisted, place_manual_hold,
     release_by_person,
 )
@@ -52,6 +53,8 @@ async def evaluate_overdue(deps: CreditDeps, uow: UnitOfWork, ctx: Context, cust
     """After an overdue fact: place the automatic hold (and blacklist) if an open instalment
     is beyond the threshold. Joins the caller's transaction."""
     active = await repository.active_holds(uow, customer_id)
+    if has_overdue_hold([to_hold(h) for h in active]):  # a sweep's later facts: nothing to read or change
+        return HoldChanges()
     profile = await repository.get_profile(uow, customer_id)
     blacklisted = is_blacklisted(bool(profile and profile.blacklisted), [to_hold(h) for h in active])
     changes = holds_after_overdue_event([to_hold(h) for h in active], await open_items(uow, customer_id), today,

@@ -25,7 +25,7 @@ from services.credit.domain.red_flags import (
 )
 from services.credit.handlers import grading, holds
 from services.credit.handlers.common import history, money
-from services.credit.tables import InstalmentRow, ReceivableRow, RedFlagRow, RepaymentRow
+from services.credit.tables import InstalmentRow, LedgerFactRow, ReceivableRow, RedFlagRow, RepaymentRow
 from shared.context import Context
 from shared.db import UnitOfWork
 from shared.events.ledger import (
@@ -78,45 +78,61 @@ async def _after_paydown(deps: CreditDeps, uow: UnitOfWork, ctx: Context, custom
 
 # --- invoices --------------------------------------------------------------------------------
 
-async def invoice_recorded(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e: InvoiceRecordedV1) -> None:
-    """The invoice as the ledger booked it: each instalment with the ledger's own due date
-    and amount (credit never interprets payment terms). Facts about it that came first
-    (other topics) are applied to it now."""
+async def invoices_recorded(deps: CreditDeps, uow: UnitOfWork,
+                            facts: list[tuple[InvoiceRecordedV1, Context]]) -> None:
+    """Invoices as the ledger booked them: each instalment with the ledger's own due date and
+    amount (credit never interprets payment terms). Facts about an invoice that came first
+    (other topics) are applied to it now. A batch (an import publishes thousands) is read
+    in a few queries; the customers are re-rated once each."""
     async with uow:
-        amount = to_minor(e.amount, e.currency)
-        if not await repository.add_fact(uow, "invoice_recorded", e.invoice_number, e.customer_id, e.issue_date,
-                                         amount, e.currency):
-            return  # the same invoice again (republished): already projected
-        receivable = await repository.get_receivable(uow, e.invoice_number)
-        # an overdue-threshold fact may have come first: its provisional rows are completed
-        provisional = {i.seq: i for i in await repository.instalments_of(uow, e.invoice_number)}
-        schedule = recorded((i.seq, i.due_date, to_minor(i.amount, e.currency)) for i in e.instalments)
-        caught = catch_up(schedule, await _earlier_facts(uow, e.invoice_number, applied=receivable is not None))
-        if receivable is None:
-            receivable = ReceivableRow(invoice_number=e.invoice_number, customer_id=e.customer_id,
-                                       currency=e.currency, issue_date=e.issue_date, due_date=e.due_date,
-                                       amount_minor=amount, open_minor=0, disputed_minor=caught.disputed_minor,
-                                       extended_days=0, written_off_minor=caught.written_off_minor, our_fault=False)
-            repository.add(uow, receivable)
-        receivable.issue_date, receivable.due_date, receivable.amount_minor = e.issue_date, e.due_date, amount
-        receivable.order_ref = e.order_ref
-        receivable.open_minor = 0
-        for b in caught.instalments:
-            row = provisional.get(b.seq)
-            if row is None:
-                row = InstalmentRow(invoice_number=e.invoice_number, seq=b.seq, customer_id=e.customer_id,
-                                    currency=e.currency, due_date=b.due_date, amount_minor=b.amount_minor,
-                                    open_minor=b.open_minor, highest_threshold=0)
-                repository.add(uow, row)
-            else:  # what the ledger said of it then, or what credit learnt since: the lower
-                row.due_date, row.amount_minor = b.due_date, b.amount_minor
-                row.open_minor = min(b.open_minor, row.open_minor)
-            receivable.open_minor += row.open_minor
-        if e.order_ref:
-            await _release_reservation(deps, uow, ctx, e.order_ref, money(amount, e.currency), e.issue_date)
-        await repository.flush(uow)
-        await _rerate(deps, uow, ctx, e.customer_id, InvoiceRecordedV1.topic)
+        numbers = [e.invoice_number for e, _ in facts]
+        done = await repository.fact_keys(uow, "invoice_recorded", numbers)
+        receivables = await repository.receivables_by_number(uow, numbers)
+        provisional = await repository.instalments_of_invoices(uow, numbers)
+        earlier = await repository.invoices_with_earlier_facts(uow, numbers)
+        for e, ctx in facts:
+            if e.invoice_number in done:
+                continue  # the same invoice again (republished): already projected
+            done.add(e.invoice_number)
+            await _record(deps, uow, ctx, e, receivables.get(e.invoice_number),
+                          {seq: row for (n, seq), row in provisional.items() if n == e.invoice_number},
+                          e.invoice_number in earlier)
         await uow.commit()
+
+
+async def _record(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e: InvoiceRecordedV1,
+                  receivable: ReceivableRow | None, provisional: dict[int, InstalmentRow], earlier: bool) -> None:
+    amount = to_minor(e.amount, e.currency)
+    repository.add(uow, LedgerFactRow(kind="invoice_recorded", key=e.invoice_number, customer_id=e.customer_id,
+                                      invoice_number=None, effective_date=e.issue_date, amount_minor=amount,
+                                      currency=e.currency))
+    schedule = recorded((i.seq, i.due_date, to_minor(i.amount, e.currency)) for i in e.instalments)
+    facts = (await _earlier_facts(uow, e.invoice_number, applied=receivable is not None) if earlier
+             else EarlierFacts({}))
+    caught = catch_up(schedule, facts)
+    if receivable is None:
+        receivable = ReceivableRow(invoice_number=e.invoice_number, customer_id=e.customer_id,
+                                   currency=e.currency, issue_date=e.issue_date, due_date=e.due_date,
+                                   amount_minor=amount, open_minor=0, disputed_minor=caught.disputed_minor,
+                                   extended_days=0, written_off_minor=caught.written_off_minor, our_fault=False)
+        repository.add(uow, receivable)
+    receivable.issue_date, receivable.due_date, receivable.amount_minor = e.issue_date, e.due_date, amount
+    receivable.order_ref = e.order_ref
+    receivable.open_minor = 0
+    for b in caught.instalments:
+        row = provisional.get(b.seq)
+        if row is None:
+            row = InstalmentRow(invoice_number=e.invoice_number, seq=b.seq, customer_id=e.customer_id,
+                                currency=e.currency, due_date=b.due_date, amount_minor=b.amount_minor,
+                                open_minor=b.open_minor, highest_threshold=0)
+            repository.add(uow, row)
+        else:  # an overdue fact came first: what the ledger said of it then, or what credit learnt since
+            row.due_date, row.amount_minor = b.due_date, b.amount_minor
+            row.open_minor = min(b.open_minor, row.open_minor)
+        receivable.open_minor += row.open_minor
+    if e.order_ref:
+        await _release_reservation(deps, uow, ctx, e.order_ref, money(amount, e.currency), e.issue_date)
+    await _rerate(deps, uow, ctx, e.customer_id, InvoiceRecordedV1.topic)
 
 
 async def _earlier_facts(uow: UnitOfWork, invoice_number: str, *, applied: bool) -> EarlierFacts:
@@ -273,7 +289,7 @@ async def overdue_thresholds(deps: CreditDeps, uow: UnitOfWork,
     every open instalment (at the hold threshold) and the customer is re-rated — as after
     the customer's last fact of the run, which is what the per-fact order would end in."""
     async with uow:
-        known = await repository.instalments_by_key(uow, [(e.invoice_number, e.instalment_seq) for e, _ in facts])
+        known = await repository.instalments_of_invoices(uow, [e.invoice_number for e, _ in facts])
         to_hold: dict[str, tuple[date, Context]] = {}
         to_rerate: dict[str, Context] = {}
         for e, ctx in facts:

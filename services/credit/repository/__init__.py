@@ -100,10 +100,10 @@ async def get_instalment(uow: UnitOfWork, invoice_number: str, seq: int) -> Inst
     return await uow.session.get(InstalmentRow, (invoice_number, seq))
 
 
-async def instalments_by_key(uow: UnitOfWork, keys) -> dict[tuple[str, int], InstalmentRow]:
-    """The instalments of these (invoice, seq) keys that credit knows, in one query per
+async def instalments_of_invoices(uow: UnitOfWork, invoice_numbers) -> dict[tuple[str, int], InstalmentRow]:
+    """Every instalment credit knows of these invoices, by (invoice, seq), in one query per
     chunk of invoices (a sweep's run of overdue facts names thousands)."""
-    numbers = sorted({number for number, _ in keys})
+    numbers = sorted(set(invoice_numbers))
     found: dict[tuple[str, int], InstalmentRow] = {}
     for chunk in chunked(numbers):
         for row in await _all(uow, select(InstalmentRow).where(InstalmentRow.invoice_number.in_(chunk))):
@@ -193,6 +193,36 @@ async def add_fact(uow: UnitOfWork, kind: str, key: str, customer_id: str, effec
                                   effective_date=effective_date, amount_minor=amount_minor, currency=currency))
     await uow.session.flush()
     return True
+
+
+async def fact_keys(uow: UnitOfWork, kind: str, keys) -> set[str]:
+    """Which of these business keys were applied already, for a batch of facts of one kind."""
+    found: set[str] = set()
+    for chunk in chunked(sorted(set(keys))):
+        rows = await uow.execute(sa.select(LedgerFactRow.key).where(LedgerFactRow.kind == kind,
+                                                                    LedgerFactRow.key.in_(chunk)))
+        found.update(r[0] for r in rows)
+    return found
+
+
+async def receivables_by_number(uow: UnitOfWork, numbers) -> dict[str, ReceivableRow]:
+    found: dict[str, ReceivableRow] = {}
+    for chunk in chunked(sorted(set(numbers))):
+        for row in await _all(uow, select(ReceivableRow).where(ReceivableRow.invoice_number.in_(chunk))):
+            found[row.invoice_number] = row
+    return found
+
+
+async def invoices_with_earlier_facts(uow: UnitOfWork, numbers) -> set[str]:
+    """Which of these invoices have allocations or other facts recorded before them (topics
+    are separate, so a payment's allocation may overtake its invoice): most have none."""
+    found: set[str] = set()
+    for chunk in chunked(sorted(set(numbers))):
+        for table, column in ((RepaymentRow, RepaymentRow.invoice_number),
+                              (LedgerFactRow, LedgerFactRow.invoice_number)):
+            rows = await uow.execute(sa.select(column).where(column.in_(chunk)).distinct())
+            found.update(r[0] for r in rows if r[0] is not None)
+    return found
 
 
 async def get_fact(uow: UnitOfWork, kind: str, key: str) -> LedgerFactRow | None:

@@ -79,7 +79,7 @@ async def test_the_same_invoice_under_two_event_ids_is_counted_once(tmp_path):
         # and straight through the handler, as a replay would
         runtime = client.host.runtime("credit")
         ctx = Context.event(runtime.clock, "/ledger")
-        await on.invoice_recorded(runtime.deps, runtime.uow(), ctx, THREE)
+        await on.invoices_recorded(runtime.deps, runtime.uow(), [(THREE, ctx), (THREE, ctx)])
         assert (await standing(client))["exposure"]["open_receivables"] == "9000.00"
 
 
