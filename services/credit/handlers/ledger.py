@@ -306,10 +306,14 @@ async def overdue_thresholds(deps: CreditDeps, uow: UnitOfWork,
             if e.threshold_days > 0:
                 to_rerate[e.customer_id] = ctx
         await repository.flush(uow)
+        # what the per-customer work needs, read for the whole run: most customers of a sweep are
+        # on an automatic hold already after its first facts, and few have an assessment
+        on_hold = await repository.customers_on_overdue_hold(uow, to_hold)
         for customer_id, (on, ctx) in sorted(to_hold.items()):
-            await holds.evaluate_overdue(deps, uow, ctx, customer_id, on)
-        for customer_id, ctx in sorted(to_rerate.items()):
-            await _rerate(deps, uow, ctx, customer_id, OverdueThresholdV1.topic)
+            if customer_id not in on_hold:
+                await holds.evaluate_overdue(deps, uow, ctx, customer_id, on)
+        for customer_id in sorted(await repository.customers_assessed(uow, to_rerate)):
+            await _rerate(deps, uow, to_rerate[customer_id], customer_id, OverdueThresholdV1.topic)
         await uow.commit()
 
 

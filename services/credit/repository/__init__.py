@@ -238,6 +238,25 @@ async def facts_of_invoice(uow: UnitOfWork, invoice_number: str, kinds: tuple[st
 
 # --- holds, reservations, temporary limits -------------------------------------------------
 
+async def customers_on_overdue_hold(uow: UnitOfWork, customer_ids) -> set[str]:
+    found: set[str] = set()
+    for chunk in chunked(sorted(set(customer_ids))):
+        rows = await uow.execute(sa.select(HoldRow.customer_id).where(
+            HoldRow.customer_id.in_(chunk), HoldRow.kind == "overdue", HoldRow.released_on.is_(None)).distinct())
+        found.update(r[0] for r in rows)
+    return found
+
+
+async def customers_assessed(uow: UnitOfWork, customer_ids) -> set[str]:
+    """Those with an assessment (the ones an event re-rates: a person's scores are needed)."""
+    found: set[str] = set()
+    for chunk in chunked(sorted(set(customer_ids))):
+        rows = await uow.execute(sa.select(CreditProfileRow.customer_id).where(
+            CreditProfileRow.customer_id.in_(chunk), CreditProfileRow.last_assessment_id.is_not(None)))
+        found.update(r[0] for r in rows)
+    return found
+
+
 async def active_holds(uow: UnitOfWork, customer_id: str) -> list[HoldRow]:
     return await _all(uow, select(HoldRow).where(HoldRow.customer_id == customer_id,
                                                  HoldRow.released_on.is_(None))
