@@ -30,6 +30,20 @@ class CustomerProfileChangedV1(EventPayload):
     effective_date: date
 
 
+class TermExtensionApprovedV1(EventPayload):
+    """A term extension (展期) of named invoices approved through the whole chain. The ledger
+    moves the invoices' open due dates by `extra_days` (keeping the history) and publishes
+    `invoice-due-dates-changed`; collections and reports follow the ledger's fact."""
+    topic: ClassVar[str] = "term-extension-approved"
+    subject_field: ClassVar[str] = "application_id"
+    customer_id: str = Field(min_length=1, max_length=100)
+    application_id: str = Field(min_length=1, max_length=100)
+    invoice_numbers: list[str] = Field(min_length=1, max_length=100)
+    extra_days: int = Field(ge=1, le=366)
+    approved_by: str = Field(max_length=100)
+    effective_date: date
+
+
 class CreditGradeChangedV1(EventPayload):
     topic: ClassVar[str] = "credit-grade-changed"
     customer_id: str

@@ -71,7 +71,8 @@ class InvoiceIssuedV1(EventPayload):
 class RecordedInstalment(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     seq: int = Field(ge=1)
-    due_date: date
+    due_date: date | None = Field(description="None: due N days after the customer receives the invoice "
+                                              "(RECEIPT+N terms), not received yet, so not overdue")
     amount: DecimalAmount
 
 
@@ -85,7 +86,8 @@ class InvoiceRecordedV1(EventPayload):
     invoice_number: BusinessId
     customer_id: BusinessId
     issue_date: date
-    due_date: date = Field(description="when the whole invoice is due: its last instalment's due date")
+    due_date: date | None = Field(description="when the whole invoice is due: its last instalment's due date; "
+                                              "None until a RECEIPT+N invoice is received")
     payment_terms: str | None = Field(None, description="the canonical code the due date came from, e.g. NET30")
     shipment_date: date | None = None
     amount: DecimalAmount
@@ -103,6 +105,29 @@ class InvoiceRecordedV1(EventPayload):
     flags: list[str] = Field(default_factory=list, description="what a ledger rule found and let through, e.g. "
                                                                "large_order.down_payment")
     recorded_via: Literal["billing", "api", "import"] = Field(description="where the ledger got it")
+
+
+class DueDateChange(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    seq: int = Field(ge=1)
+    due_date: date
+    previous_due_date: date | None = Field(description="None: it had none (a RECEIPT+N invoice not received)")
+
+
+class InvoiceDueDatesChangedV1(EventPayload):
+    """The ledger moved an invoice's due dates: a term extension (展期) approved in credit,
+    or the customer's receipt of an invoice on RECEIPT+N terms (票到后N天). Every instalment
+    still open, with its new and previous due date; the aging clock follows the new ones."""
+    topic: ClassVar[str] = "invoice-due-dates-changed"
+    subject_field: ClassVar[str] = "invoice_number"
+
+    invoice_number: BusinessId
+    customer_id: BusinessId
+    reason: Literal["term_extension", "receipt"]
+    reference: str = Field(max_length=200, description="the approved application, or the receipt's proof")
+    effective_date: date
+    due_date: date = Field(description="the invoice's new due date (its last instalment's)")
+    instalments: list[DueDateChange] = Field(min_length=1)
 
 
 class AllocationLine(BaseModel):

@@ -8,14 +8,13 @@ from shared.events.topics import topic_partitions
 
 PAYLOADS: tuple[type[EventPayload], ...] = (
     ledger.InvoiceIssuedV1, ledger.PaymentReceivedV1, ledger.InvoiceRecordedV1, ledger.PaymentRecordedV1,
-    ledger.OverdueThresholdV1,
-    ledger.PaymentAllocatedV1, ledger.InvoiceSettledV1, ledger.CreditNoteIssuedV1,
-    ledger.InvoiceWrittenOffV1, ledger.WriteOffRecoveredV1, ledger.DisputeOpenedV1,
-    ledger.DisputeResolvedV1, ledger.PaymentReversedV1, ledger.RefundIssuedV1,
-    credit.CustomerProfileChangedV1, credit.CreditGradeChangedV1, credit.CreditLimitChangedV1, credit.CustomerHoldPlacedV1,
+    ledger.InvoiceDueDatesChangedV1, ledger.OverdueThresholdV1, ledger.PaymentAllocatedV1,
+    ledger.InvoiceSettledV1, ledger.CreditNoteIssuedV1, ledger.InvoiceWrittenOffV1,
+    ledger.WriteOffRecoveredV1, ledger.DisputeOpenedV1, ledger.DisputeResolvedV1, ledger.PaymentReversedV1,
+    ledger.RefundIssuedV1, credit.CustomerProfileChangedV1, credit.TermExtensionApprovedV1,
+    credit.CreditGradeChangedV1, credit.CreditLimitChangedV1, credit.CustomerHoldPlacedV1,
     credit.CustomerHoldReleasedV1, credit.CustomerBlacklistedV1, credit.OrderCreditReservedV1,
-    dunning.PromiseToPayBrokenV1,
-    platform.ApiKeyIssuedV1, platform.ApiKeyRevokedV1,
+    dunning.PromiseToPayBrokenV1, platform.ApiKeyIssuedV1, platform.ApiKeyRevokedV1,
 )
 
 BY_TYPE: dict[str, type[EventPayload]] = {p.event_type(): p for p in PAYLOADS}
