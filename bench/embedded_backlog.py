@@ -348,7 +348,6 @@ async def main() -> None:
                 idle = await constant_rate.run("127.0.0.1", port, args.rate, args.baseline_seconds, make,
                                                connections=8)
                 before = await asyncio.to_thread(applied, data_dir, subscribers, TOPIC)
-                sweep_started = time.perf_counter()
                 r = await client.post("/ledger/v1/aging-sweeps", json={"as_of": as_of.isoformat()})
                 assert r.status_code == 200, r.text
                 sweep = r.json()

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from fastapi import Path, Query
 from pydantic import StringConstraints
 
 ID_PATTERN = r"^[^\s/?#\x00-\x1f\x7f](?:[^/?#\x00-\x1f\x7f]{0,98}[^\s/?#\x00-\x1f\x7f])?$"
 
 BusinessId = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=ID_PATTERN)]
+
+
+# The same bounds on a path segment or a query filter naming one, so a 10 kB or control-character
+# segment is a 422 that says why, not a lookup (a query filter has no other bound).
+IdPath = Annotated[str, Path(min_length=1, max_length=100, pattern=ID_PATTERN)]
+IdQuery = Annotated[str | None, Query(min_length=1, max_length=100, pattern=ID_PATTERN)]

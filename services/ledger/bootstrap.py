@@ -5,7 +5,7 @@ from pathlib import Path
 
 from services.ledger import jobs
 from services.ledger.config import LedgerConfig, load_config
-from services.ledger.consumers import BATCH_HANDLERS
+from services.ledger.consumers import BATCH_HANDLERS, HANDLERS
 from services.ledger.deps import LedgerDeps
 from services.ledger.endpoints import router
 from shared.runtime import ScheduledJob, ServiceDefinition, ServiceRuntime
@@ -28,6 +28,7 @@ SERVICE = ServiceDefinition(
     migrations=Path(__file__).with_name("migrations"),
     dependencies=dependencies,
     routers=[router],
+    handlers=HANDLERS,
     batch_handlers=BATCH_HANDLERS,
     jobs=[ScheduledJob("aging-sweep", lambda deps: deps.config.sweep_interval_seconds, jobs.aging_sweep),
           ScheduledJob("parked-payment-gauges", lambda deps: deps.config.gauge_interval_seconds,

@@ -1,5 +1,6 @@
-"""The facts the ledger consumes: billing's input. One line per topic, the payloads
-straight to their handler (the ledger is the only reader of these two topics).
+"""The facts the ledger consumes: billing's input (the ledger is the only reader of these
+two topics) and credit's approved term extensions. One line per topic, the payloads
+straight to their handler.
 
 Both are batch handlers: a fetched Kafka batch of invoices is recorded with bulk inserts
 in the batch's one transaction (the ingest path must sustain thousands of invoices per
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from services.ledger.handlers import invoices, payments
+from services.ledger.handlers import due_dates, invoices, payments
+
+HANDLERS = {"term-extension-approved": due_dates.extend_terms}
 
 BATCH_HANDLERS = {
     "invoice-issued": invoices.record_invoices,

@@ -31,9 +31,12 @@ class InvoiceIn(In):
     customer_id: BusinessId = Field(examples=["C-1001"])
     issue_date: DateIn
     due_date: DateIn | None = Field(None, description="give due_date, payment_terms or instalments")
-    payment_terms: str | None = Field(None, max_length=40, description="NET30, EOM+15 or SHIP+30",
-                                      examples=["NET30"])
+    payment_terms: str | None = Field(None, max_length=40, description="NET30, EOM+15, SHIP+30 or RECEIPT+30 (due "
+                                      "N days after the customer receives the invoice); monthly settlement (月结) is "
+                                      "EOM or EOM+N", examples=["NET30"])
     shipment_date: DateIn | None = Field(None, description="date on the consignment note, for SHIP+N terms")
+    receipt_date: DateIn | None = Field(None, description="when the customer received the invoice, if known "
+                                                          "already (RECEIPT+N terms); else record it later")
     amount: AmountIn = Field(examples=["1200.00"])
     currency: CurrencyIn
     instalments: list[InstalmentIn] | None = Field(
@@ -52,7 +55,8 @@ class InvoiceIn(In):
 
 class InstalmentOut(BaseModel):
     seq: int
-    due_date: date
+    due_date: date | None = Field(description="none: due N days after the customer receives the invoice "
+                                              "(RECEIPT+N terms), which is not recorded yet")
     amount: DecimalAmount
     open_amount: DecimalAmount
     disputed_amount: DecimalAmount
@@ -103,13 +107,32 @@ class WriteOffOut(BaseModel):
     recovered_amount: DecimalAmount
 
 
+class DueDateChangeOut(BaseModel):
+    instalment_seq: int
+    previous_due_date: date | None = Field(description="none: it awaited the invoice's receipt")
+    due_date: date
+    reason: str = Field(description="term_extension (approved in credit) or receipt (RECEIPT+N terms)")
+    reference: str = Field(description="the credit application, or the receipt's proof")
+    effective_date: date
+
+
+class ReceiptIn(In):
+    received_date: DateIn = Field(description="the day the customer signed for the invoice; not before its issue "
+                                              "date, not after tomorrow")
+    proof: str | None = Field(None, min_length=1, max_length=200, examples=["SF-1234567890"],
+                              description="the signed receipt's reference (courier waybill, signed copy's id): "
+                                          "the evidence a demand letter or a lawsuit needs")
+
+
 class InvoiceOut(BaseModel):
     invoice_number: str
     customer_id: str
     issue_date: date
-    due_date: date
+    due_date: date | None = Field(description="its last instalment's; none until a RECEIPT+N invoice is received")
     payment_terms: str | None
     shipment_date: date | None
+    receipt_date: date | None = Field(None, description="when the customer received the invoice (signed for)")
+    receipt_proof: str | None = Field(None, description="the signed receipt's reference")
     amount: DecimalAmount
     open_amount: DecimalAmount
     disputed_amount: DecimalAmount
@@ -134,6 +157,8 @@ class InvoiceOut(BaseModel):
     instalments: list[InstalmentOut]
     disputes: list[DisputeOut] = []
     write_offs: list[WriteOffOut] = []
+    due_date_changes: list[DueDateChangeOut] = Field(
+        default_factory=list, description="every move of an instalment's due date (one invoice's view only)")
 
 
 class InvoicePage(BaseModel):
@@ -312,9 +337,9 @@ class StatementLineOut(BaseModel):
 class LateFeeLine(BaseModel):
     invoice_number: str
     seq: int
-    due_date: date
+    due_date: date | None
     open_amount: DecimalAmount
-    days_overdue: int
+    days_overdue: int | None
     late_fee: DecimalAmount
     capped: bool
 

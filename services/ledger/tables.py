@@ -51,6 +51,8 @@ class Invoice(LedgerTable, table=True):
     salesperson: str | None = Field(default=None, max_length=100)
     bill_to: str | None = Field(default=None, sa_type=sa.Text)  # the bill-to contact as JSON
     flags: str | None = Field(default=None, sa_type=sa.Text)  # JSON list: what a rule found (large_order.*)
+    receipt_date: date | None = None  # when the customer received the invoice (signed for: 004)
+    receipt_proof: str | None = Field(default=None, max_length=200)  # the signed receipt's reference
     source: str = Field(max_length=20)  # rest | event | import
     content_hash: str = Field(max_length=64)
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
@@ -259,10 +261,13 @@ class JournalEntry(LedgerTable, table=True):
 
 
 class ThresholdCrossing(LedgerTable, table=True):
-    """The aging clock's exactly-once guard: one row per (instalment, threshold) emitted."""
+    """The aging clock's exactly-once guard: one row per (instalment, threshold, due date)
+    emitted. The due date is part of the key: when a term extension moves it, the ladder
+    runs again from the new date."""
     __tablename__ = "threshold_crossings"
     instalment_id: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
     threshold_days: int = Field(sa_column=sa.Column(sa.Integer, primary_key=True, autoincrement=False))
+    due_date: date = Field(sa_column=sa.Column(sa.Date, primary_key=True))
     as_of: date
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
 
@@ -309,3 +314,20 @@ class ParkedPaymentInvoice(LedgerTable, table=True):
     __tablename__ = "parked_payment_invoices"
     invoice_number: str = Field(primary_key=True, max_length=100)
     payment_reference: str = Field(primary_key=True, max_length=100)
+
+
+class DueDateChange(LedgerTable, table=True):
+    """Append-only: an instalment's due date moved (a term extension approved in credit, the
+    receipt of an invoice on RECEIPT+N terms), with the previous one kept."""
+    __tablename__ = "due_date_changes"
+    __table_args__ = (sa.Index("ix_due_date_changes_invoice", "invoice_number", "reason", "reference"),)
+    id: int | None = Field(default=None, sa_type=BigIntId, primary_key=True)
+    instalment_id: int = Field(sa_type=sa.BigInteger)
+    invoice_number: str = Field(max_length=100)
+    customer_id: str = Field(max_length=100)
+    previous_due_date: date | None = None  # none: it awaited the receipt
+    due_date: date
+    reason: str = Field(max_length=20)  # term_extension | receipt
+    reference: str = Field(max_length=200)  # the application, or the receipt's proof
+    effective_date: date
+    created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))

@@ -19,11 +19,13 @@ from services.ledger.domain.late_fees import late_fee
 from services.ledger.domain.movements import MovementKind
 from services.ledger.domain.receivable_class import ReceivableClass, receivable_class
 from services.ledger.domain.statement import Statement, statement_from_journal
+from services.ledger.domain.terms import known_due
 from services.ledger.handlers.common import dec
 from services.ledger.repository import book as book_repo
 from services.ledger.repository import cases as cases_repo
 from services.ledger.repository import cash as cash_repo
 from services.ledger.repository import customers as customers_repo
+from services.ledger.repository import due_dates as due_dates_repo
 from services.ledger.repository import invoices as invoice_repo
 from services.ledger.repository import imports as imports_repo
 from services.ledger.repository import journal as journal_repo
@@ -38,41 +40,51 @@ _CLASS_ORDER = list(ReceivableClass)
 
 def _instalment(r, today: date, cfg: LedgerConfig, written_off: bool) -> dict:
     cur = r.currency
-    out = {"seq": r.seq, "due_date": r.due_date, "amount": dec(r.amount_minor, cur),
+    due = known_due(r.due_date)  # None: a RECEIPT+N invoice not received yet, so not due
+    out = {"seq": r.seq, "due_date": due, "amount": dec(r.amount_minor, cur),
            "open_amount": dec(r.open_minor, cur), "disputed_amount": dec(r.disputed_minor, cur),
            # a settled instalment is not overdue at all, however long ago it was due
-           "days_overdue": days_overdue(r.due_date, today) if r.open_minor > 0 else None,
+           "days_overdue": days_overdue(due, today) if r.open_minor > 0 and due else None,
            "aging_bucket": None, "receivable_class": None,
            "last_threshold_days": cfg.thresholds[r.last_threshold_index] if r.last_threshold_index >= 0 else None}
     if r.open_minor > 0:
-        out["aging_bucket"] = cfg.buckets.label_for(out["days_overdue"])
+        out["aging_bucket"] = cfg.buckets.label_for(days_overdue(r.due_date, today))
         out["receivable_class"] = receivable_class(r.due_date, today, thresholds=cfg.class_thresholds).value
     elif written_off:
         out["receivable_class"] = ReceivableClass.DEAD.value
     return out
 
 
-def invoice_dict(row, instalments, today: date, cfg: LedgerConfig, disputes=(), write_offs=()) -> dict:
+def invoice_dict(row, instalments, today: date, cfg: LedgerConfig, disputes=(), write_offs=(), moves=()) -> dict:
     cur = row.currency
     written_off = row.status == "written_off"
     lines = [_instalment(i, today, cfg, written_off) for i in instalments]
     classes = [line["receivable_class"] for line in lines if line["receivable_class"]]
     open_lines = [line for line in lines if line["open_amount"] > 0]
+    seqs = {i.id: i.seq for i in instalments}
     return {
         "invoice_number": row.invoice_number, "customer_id": row.customer_id, "issue_date": row.issue_date,
-        "due_date": row.due_date, "payment_terms": row.payment_terms, "shipment_date": row.shipment_date,
+        "due_date": known_due(row.due_date), "payment_terms": row.payment_terms, "shipment_date": row.shipment_date,
+        "receipt_date": row.receipt_date, "receipt_proof": row.receipt_proof,
         "amount": dec(row.amount_minor, cur), "open_amount": dec(row.open_minor, cur),
         "disputed_amount": dec(sum(i.disputed_minor for i in instalments), cur),
         "credited_amount": dec(row.credited_minor, cur), "written_off_amount": dec(row.written_off_minor, cur),
         "currency": cur, "status": row.status, "settled_date": row.settled_date,
-        "days_overdue": max((line["days_overdue"] for line in open_lines), default=None),
+        "days_overdue": max((line["days_overdue"] for line in open_lines if line["days_overdue"] is not None),
+                            default=None),
         "receivable_class": max(classes, key=_CLASS_ORDER.index) if classes else None,
         **{k: getattr(row, k) for k in ("contract_ref", "delivery_ref", "order_ref", "region", "product_line",
                                         "customer_type", "salesperson")},
         "bill_to": json.loads(row.bill_to) if row.bill_to else None, "flags": json.loads(row.flags or "[]"),
         "source": row.source, "instalments": lines,
         "disputes": [dispute_dict(d) for d in disputes], "write_offs": [write_off_dict(w) for w in write_offs],
+        "due_date_changes": [_due_date_change(m, seqs) for m in moves],
     }
+
+
+def _due_date_change(m, seqs: dict[int, int]) -> dict:
+    return {"instalment_seq": seqs.get(m.instalment_id), "previous_due_date": m.previous_due_date,
+            "due_date": m.due_date, "reason": m.reason, "reference": m.reference, "effective_date": m.effective_date}
 
 
 async def invoice(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, number: str) -> dict:
@@ -82,7 +94,8 @@ async def invoice(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, number: str) 
         if row is None:
             raise NotFound(f"no invoice {number!r}")
         return invoice_dict(row, await invoice_repo.instalments_of(uow, [number]), today, cfg,
-                            await cases_repo.disputes_of(uow, number), await cases_repo.write_offs_of(uow, number))
+                            await cases_repo.disputes_of(uow, number), await cases_repo.write_offs_of(uow, number),
+                            await due_dates_repo.history(uow, number))
 
 
 async def invoices(deps: LedgerDeps, uow: UnitOfWork, ctx: Context, **filters) -> tuple[list[dict], int]:
@@ -214,8 +227,10 @@ async def late_fees(uow: UnitOfWork, items, as_of: date, cfg: LedgerConfig, curr
     for i in items:
         fee = late_fee(Money.from_minor(i.amount_minor, currency), i.due_date, as_of, cfg.late_fee_policy,
                        paid[i.id])
-        out.append({"invoice_number": i.invoice_number, "seq": i.seq, "due_date": i.due_date,
-                    "open_amount": dec(i.open_minor, currency), "days_overdue": days_overdue(i.due_date, as_of),
+        due = known_due(i.due_date)
+        out.append({"invoice_number": i.invoice_number, "seq": i.seq, "due_date": due,
+                    "open_amount": dec(i.open_minor, currency),
+                    "days_overdue": days_overdue(due, as_of) if due else None,
                     "late_fee": fee.amount.amount, "capped": fee.capped})
     return out
 

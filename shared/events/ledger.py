@@ -53,8 +53,11 @@ class InvoiceIssuedV1(EventPayload):
     customer_id: BusinessId
     issue_date: DateIn
     due_date: DateIn | None = Field(None, description="give due_date or payment_terms")
-    payment_terms: str | None = Field(None, description="NET30, EOM+15 or SHIP+30", max_length=40)
+    payment_terms: str | None = Field(None, description="NET30, EOM+15, SHIP+30 or RECEIPT+30; monthly "
+                                                         "settlement (月结) is EOM or EOM+N", max_length=40)
     shipment_date: DateIn | None = Field(None, description="date on the consignment note, for SHIP+N terms")
+    receipt_date: DateIn | None = Field(None, description="when the customer received the invoice, if known "
+                                                          "already, for RECEIPT+N terms (票到后N天)")
     amount: AmountIn
     currency: CurrencyIn
     instalments: list[InstalmentLine] | None = Field(None, max_length=MAX_INSTALMENTS)
@@ -196,7 +199,8 @@ class AppliedLine(BaseModel):
     invoice_number: str
     instalment_seq: int
     amount: DecimalAmount
-    due_date: date
+    due_date: date = Field(description="the instalment's due date; for an invoice on RECEIPT+N terms not received "
+                                       "yet, the date the amount was applied (paid before its clock started)")
 
 
 class PaymentAllocatedV1(EventPayload):
@@ -222,7 +226,8 @@ class InvoiceSettledV1(EventPayload):
     invoice_number: str
     customer_id: str
     settled_date: date
-    due_date: date
+    due_date: date = Field(description="the invoice's due date; the settled date for an invoice on RECEIPT+N "
+                                       "terms settled before its receipt was recorded")
     days_late: int
     amount: DecimalAmount
     currency: CurrencyCode

@@ -89,3 +89,44 @@ def assert_problem(r, status: int, field: str | None = None, rule: str | None = 
     if rule is not None:
         assert any(e["rule"] == rule for e in body.get("errors", [])), body
     return body
+
+
+# --- migrations ---------------------------------------------------------------------------------
+
+async def migrate_over_data(url: str) -> dict:
+    """Migrate a ledger at ledger_0006 holding an instalment and its aging guard to head,
+    compare with the models, and go down and up again: what a deployment does.
+    Returns {"diff": [...], "crossings": [(instalment, threshold, due date)]}."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from services.ledger.bootstrap import SERVICE
+    from shared import migrations
+
+    await migrations.upgrade(migrations.PLATFORM, url)
+    await migrations.upgrade(SERVICE.migrations, url, "ledger_0006")
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(sa.text(
+                "INSERT INTO instalments (id, invoice_number, seq, customer_id, issue_date, effective_from, due_date, "
+                "currency, amount_minor, open_minor, disputed_minor, last_threshold_index) VALUES (7, 'A', 1, 'C1', "
+                "'2026-04-01', '2026-04-01', '2026-05-01', 'CNY', 100, 100, 0, 1)"))
+            await conn.execute(sa.text("INSERT INTO threshold_crossings (instalment_id, threshold_days, as_of, "
+                                       "created_at) VALUES (7, -7, '2026-04-24', '2026-04-24'), "
+                                       "(7, -3, '2026-04-28', '2026-04-28')"))
+        await migrations.upgrade(SERVICE.migrations, url)
+        async with engine.connect() as conn:
+            diff = await conn.run_sync(lambda sync: compare_metadata(
+                MigrationContext.configure(sync, opts={"compare_type": True}), LedgerTable.metadata))
+            rows = (await conn.execute(sa.text("SELECT instalment_id, threshold_days, due_date FROM "
+                                               "threshold_crossings ORDER BY threshold_days"))).all()
+    finally:
+        await engine.dispose()
+    await migrations.downgrade(SERVICE.migrations, url, "ledger_0006")
+    await migrations.upgrade(SERVICE.migrations, url)
+    ours = {t.name for t in LedgerTable.metadata.sorted_tables}
+    return {"diff": [d for d in diff if d[0] not in ("remove_table", "remove_index") or
+                     getattr(d[1], "name", None) in ours],
+            "crossings": [(r[0], r[1], str(r[2])) for r in rows]}

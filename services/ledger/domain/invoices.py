@@ -32,7 +32,8 @@ class BookedSchedule:
 
 
 def book_schedule(amount: Money, issue_date: date, *, due_date: date | None, payment_terms: str | None,
-                  shipment_date: date | None, instalments: Sequence[tuple[date, Any]] | None) -> BookedSchedule:
+                  shipment_date: date | None, instalments: Sequence[tuple[date, Any]] | None,
+                  receipt_date: date | None = None) -> BookedSchedule:
     terms = parse_terms(payment_terms) if payment_terms else None
     if instalments:
         schedule = validate_schedule(amount, issue_date, instalments)
@@ -42,8 +43,8 @@ def book_schedule(amount: Money, issue_date: date, *, due_date: date | None, pay
                                 f"not {due_date.isoformat()}", field="due_date", rule="instalments.due_date")
         return BookedSchedule(last, terms.code if terms else None, schedule)
     due = due_date
-    if due is None and terms is not None:
-        due = terms.due_date(issue_date, shipment_date)
+    if due is None and terms is not None:  # RECEIPT+N before the receipt: AWAITING_RECEIPT
+        due = terms.due_date(issue_date, shipment_date, receipt_date)
     if due is None:
         raise RuleError("give due_date, payment_terms or instalments", "due_date", "required")
     validate_due_date(issue_date, due)

@@ -7,7 +7,14 @@ or nothing between the kind and the number of days):
   (``EOM`` alone means EOM+0, the month end itself);
 - ``SHIP+30`` / ``ship 30`` due N days after the shipment date, i.e. the date on
   the consignment note (003: terms must be exact, "within one month of shipment",
-  never "when sold"), so a shipment date is required.
+  never "when sold"), so a shipment date is required;
+- ``RECEIPT+30`` / ``receipt 30`` due N days after the customer receives the invoice
+  (004: 票到后N天, the receipt signed for). Until the receipt is recorded the due date is
+  unknown and the invoice is not overdue; it is stored as `AWAITING_RECEIPT`, a date no
+  business date reaches, and shown as none.
+
+Monthly settlement (月结, 004) is end-of-month terms: ``EOM`` (due at the month end) or
+``EOM+N`` (N days after it).
 
 `PaymentTerms.due_date()` computes the date and checks it is not before the issue
 date (`validate_due_date`), which can only happen with SHIP terms on goods shipped
@@ -24,7 +31,16 @@ from enum import StrEnum
 from shared.errors import RuleError
 
 MAX_TERM_DAYS = 366
-_PATTERN = re.compile(r"^\s*(NET|EOM|SHIP)\s*(?:\+?\s*(\d{1,4})(?:\s*DAYS?)?)?\s*$", re.IGNORECASE)
+_PATTERN = re.compile(r"^\s*(NET|EOM|SHIP|RECEIPT)\s*(?:\+?\s*(\d{1,4})(?:\s*DAYS?)?)?\s*$", re.IGNORECASE)
+
+#: the stored due date of an instalment due N days after a receipt not yet recorded: later
+#: than any business date (the aging clock never reaches it, it sorts last), never shown
+AWAITING_RECEIPT = date(9000, 1, 1)
+
+
+def known_due(due: date) -> date | None:
+    """A stored due date as the world sees it: None while it awaits the invoice's receipt."""
+    return None if due >= AWAITING_RECEIPT else due
 
 
 class TermsError(RuleError):
@@ -35,6 +51,7 @@ class TermsKind(StrEnum):
     NET = "net"
     EOM = "eom"
     SHIP = "ship"
+    RECEIPT = "receipt"
 
 
 def end_of_month(day: date) -> date:
@@ -70,20 +87,28 @@ class PaymentTerms:
     def needs_shipment_date(self) -> bool:
         return self.kind is TermsKind.SHIP
 
-    def base_date(self, issue_date: date, shipment_date: date | None = None) -> date:
-        """The date the days are counted from."""
+    def base_date(self, issue_date: date, shipment_date: date | None = None,
+                  receipt_date: date | None = None) -> date | None:
+        """The date the days are counted from (None: a receipt not recorded yet)."""
         if self.kind is TermsKind.NET:
             return issue_date
         if self.kind is TermsKind.EOM:
             return end_of_month(issue_date)
+        if self.kind is TermsKind.RECEIPT:
+            return receipt_date
         if shipment_date is None:
             raise TermsError(f"{self.code} terms count from the shipment date, which is missing",
                              field="shipment_date", rule="terms.shipment_date_required")
         return shipment_date
 
-    def due_date(self, issue_date: date, shipment_date: date | None = None) -> date:
-        """The due date under these terms, validated not to precede the issue date."""
-        due = self.base_date(issue_date, shipment_date) + timedelta(days=self.days)
+    def due_date(self, issue_date: date, shipment_date: date | None = None,
+                 receipt_date: date | None = None) -> date:
+        """The due date under these terms, validated not to precede the issue date;
+        `AWAITING_RECEIPT` for receipt terms before the receipt."""
+        base = self.base_date(issue_date, shipment_date, receipt_date)
+        if base is None:
+            return AWAITING_RECEIPT
+        due = base + timedelta(days=self.days)
         validate_due_date(issue_date, due)
         return due
 
@@ -94,7 +119,7 @@ def parse_terms(text: str) -> PaymentTerms:
         raise TermsError("terms must be a string such as \"NET30\"", field="payment_terms", rule="terms.format")
     match = _PATTERN.match(text)
     if match is None:
-        raise TermsError(f"unrecognised payment terms {text!r}: use NET<n>, EOM+<n> or SHIP+<n>",
+        raise TermsError(f"unrecognised payment terms {text!r}: use NET<n>, EOM+<n>, SHIP+<n> or RECEIPT+<n>",
                          field="payment_terms", rule="terms.format")
     kind = TermsKind(match.group(1).lower())
     number = match.group(2)

@@ -1,7 +1,6 @@
 """Disputes and write-offs: the two ways an amount stops being collected."""
 from __future__ import annotations
 
-from datetime import date
 
 from fastapi import APIRouter, Query
 
@@ -11,8 +10,10 @@ from services.ledger.deps import Deps
 from services.ledger.handlers import disputes, write_offs
 from services.ledger.schemas import (ApprovalIn, DisputeIn, DisputeOut, DisputePage, ResolutionIn, WriteOffIn,
                                      WriteOffOut, WriteOffPage)
+from shared.ids import IdPath, IdQuery
 from shared.problems import problem_responses
 from shared.runtime import Uow
+from shared.wire import DateIn
 
 router = APIRouter(tags=["disputes and write-offs"], responses=problem_responses(401, 403))
 
@@ -22,7 +23,7 @@ router = APIRouter(tags=["disputes and write-offs"], responses=problem_responses
              description="The disputed amount is not collected while open (no allocation of cash on account, no "
                          "aging events); fact-finding is due in 15 working days. Publishes `dispute-opened`.",
              responses=problem_responses(404, 409, 422))
-async def open_dispute(invoice_number: str, body: DisputeIn, deps: Deps, uow: Uow, ctx: DisputeRole) -> DisputeOut:
+async def open_dispute(invoice_number: IdPath, body: DisputeIn, deps: Deps, uow: Uow, ctx: DisputeRole) -> DisputeOut:
     dispute_id = await disputes.open_(deps, uow, ctx, invoice_number, **body.model_dump())
     return DisputeOut.model_validate(await views.dispute(deps, uow, ctx, dispute_id))
 
@@ -31,10 +32,10 @@ async def open_dispute(invoice_number: str, body: DisputeIn, deps: Deps, uow: Uo
             description="Open and investigating disputes by default (the dispute team's list), with the days left "
                         "to the fact-finding deadline; `due_by` keeps those due by a date (e.g. this week).",
             responses=problem_responses(422))
-async def list_disputes(deps: Deps, uow: Uow, ctx: Reader, customer_id: str | None = Query(None, max_length=100),
+async def list_disputes(deps: Deps, uow: Uow, ctx: Reader, customer_id: IdQuery = None,
                         status: str = Query("open", pattern="^(open|resolved|all)$",
                                             description="open (open or investigating), resolved, all"),
-                        due_by: date | None = None, limit: int = Query(50, ge=1, le=500),
+                        due_by: DateIn | None = None, limit: int = Query(50, ge=1, le=500),
                         offset: int = Query(0, ge=0, le=1_000_000)) -> DisputePage:
     statuses = {"open": ("open", "investigating"), "resolved": ("resolved_valid", "resolved_invalid", "withdrawn"),
                 "all": ("open", "investigating", "resolved_valid", "resolved_invalid", "withdrawn")}[status]
@@ -45,13 +46,13 @@ async def list_disputes(deps: Deps, uow: Uow, ctx: Reader, customer_id: str | No
 
 @router.get("/disputes/{dispute_id}", response_model=DisputeOut, summary="One dispute",
             responses=problem_responses(404))
-async def get_dispute(dispute_id: str, deps: Deps, uow: Uow, ctx: Reader) -> DisputeOut:
+async def get_dispute(dispute_id: IdPath, deps: Deps, uow: Uow, ctx: Reader) -> DisputeOut:
     return DisputeOut.model_validate(await views.dispute(deps, uow, ctx, dispute_id))
 
 
 @router.post("/disputes/{dispute_id}/investigation", response_model=DisputeOut,
              summary="Record that fact-finding started", responses=problem_responses(404, 409, 422))
-async def investigate(dispute_id: str, deps: Deps, uow: Uow, ctx: DisputeRole) -> DisputeOut:
+async def investigate(dispute_id: IdPath, deps: Deps, uow: Uow, ctx: DisputeRole) -> DisputeOut:
     await disputes.investigate(deps, uow, ctx, dispute_id)
     return DisputeOut.model_validate(await views.dispute(deps, uow, ctx, dispute_id))
 
@@ -61,7 +62,7 @@ async def investigate(dispute_id: str, deps: Deps, uow: Uow, ctx: DisputeRole) -
                          "disputed amount is rescheduled), invalid or withdrawn (collection resumes). Publishes "
                          "`dispute-resolved` (and `credit-note-issued`).",
              responses=problem_responses(404, 409, 422))
-async def resolve(dispute_id: str, body: ResolutionIn, deps: Deps, uow: Uow, ctx: DisputeRole) -> DisputeOut:
+async def resolve(dispute_id: IdPath, body: ResolutionIn, deps: Deps, uow: Uow, ctx: DisputeRole) -> DisputeOut:
     await disputes.resolve(deps, uow, ctx, dispute_id, **body.model_dump())
     return DisputeOut.model_validate(await views.dispute(deps, uow, ctx, dispute_id))
 
@@ -72,7 +73,7 @@ async def resolve(dispute_id: str, body: ResolutionIn, deps: Deps, uow: Uow, ctx
                          "default) or a documented cause with its reference. Takes effect only when another "
                          "person approves it (finance or general manager; an admin key is not a business role).",
              responses=problem_responses(404, 422))
-async def request_write_off(invoice_number: str, body: WriteOffIn, deps: Deps, uow: Uow,
+async def request_write_off(invoice_number: IdPath, body: WriteOffIn, deps: Deps, uow: Uow,
                             ctx: Finance) -> WriteOffOut:
     write_off_id = await write_offs.request(deps, uow, ctx, invoice_number, amount=body.amount, reason=body.reason,
                                             cause=body.cause, cause_reference=body.cause_reference)
@@ -82,7 +83,7 @@ async def request_write_off(invoice_number: str, body: WriteOffIn, deps: Deps, u
 @router.get("/write-offs", response_model=WriteOffPage, summary="Write-offs waiting for a decision, oldest first",
             description="The approvers' inbox: `status=requested` (default); also approved or rejected ones.",
             responses=problem_responses(422))
-async def list_write_offs(deps: Deps, uow: Uow, ctx: Reader, customer_id: str | None = Query(None, max_length=100),
+async def list_write_offs(deps: Deps, uow: Uow, ctx: Reader, customer_id: IdQuery = None,
                           status: str = Query("requested", pattern="^(requested|approved|rejected)$"),
                           limit: int = Query(50, ge=1, le=500),
                           offset: int = Query(0, ge=0, le=1_000_000)) -> WriteOffPage:
@@ -93,7 +94,7 @@ async def list_write_offs(deps: Deps, uow: Uow, ctx: Reader, customer_id: str | 
 
 @router.get("/write-offs/{write_off_id}", response_model=WriteOffOut, summary="One write-off",
             responses=problem_responses(404))
-async def get_write_off(write_off_id: str, deps: Deps, uow: Uow, ctx: Reader) -> WriteOffOut:
+async def get_write_off(write_off_id: IdPath, deps: Deps, uow: Uow, ctx: Reader) -> WriteOffOut:
     return WriteOffOut.model_validate(await views.write_off(deps, uow, ctx, write_off_id))
 
 
@@ -102,7 +103,7 @@ async def get_write_off(write_off_id: str, deps: Deps, uow: Uow, ctx: Reader) ->
              description="Approval books the write-off and publishes `invoice-written-off`. Recovery continues: "
                          "a payment allocated to the invoice beyond its open amount is recorded as a recovery.",
              responses=problem_responses(404, 409, 422))
-async def decide(write_off_id: str, body: ApprovalIn, deps: Deps, uow: Uow, ctx: Approver) -> WriteOffOut:
+async def decide(write_off_id: IdPath, body: ApprovalIn, deps: Deps, uow: Uow, ctx: Approver) -> WriteOffOut:
     await write_offs.decide(deps, uow, ctx, write_off_id, approve=body.decision == "approve", note=body.note or "",
                             effective_date=body.effective_date)
     return WriteOffOut.model_validate(await views.write_off(deps, uow, ctx, write_off_id))

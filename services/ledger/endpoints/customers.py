@@ -1,7 +1,7 @@
 """A customer's balance and statement of account, as of any date; the audit journal."""
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -11,9 +11,11 @@ from services.ledger.auth import Reader
 from services.ledger.deps import Deps
 from services.ledger.domain.statement import statement_csv
 from services.ledger.schemas import BalanceOut, CustomerPage, JournalEntryOut, StatementOut
+from shared.ids import IdPath, IdQuery
 from shared.money import CurrencyCode
 from shared.problems import problem_responses
 from shared.runtime import Uow
+from shared.wire import DateIn
 
 router = APIRouter(tags=["customers"], responses=problem_responses(401, 403))
 
@@ -22,7 +24,7 @@ router = APIRouter(tags=["customers"], responses=problem_responses(401, 403))
             description="One row per customer and currency: open, overdue (undisputed, past due), disputed, cash on "
                         "account, the longest overdue. Sorted by overdue amount (default), open amount or customer.",
             responses=problem_responses(422))
-async def list_customers(deps: Deps, uow: Uow, ctx: Reader, customer_id: str | None = Query(None, max_length=100),
+async def list_customers(deps: Deps, uow: Uow, ctx: Reader, customer_id: IdQuery = None,
                          currency: CurrencyCode | None = None, overdue_only: bool = False,
                          sort: str = Query("overdue", pattern="^(overdue|open|customer)$"),
                          limit: int = Query(50, ge=1, le=500),
@@ -37,7 +39,7 @@ async def list_customers(deps: Deps, uow: Uow, ctx: Reader, customer_id: str | N
             description="Movements effective after `as_of` are excluded. balance = open_amount - unapplied_cash, "
                         "per currency (a customer may owe in several; amounts are never converted).",
             responses=problem_responses(404, 422))
-async def balance(customer_id: str, deps: Deps, uow: Uow, ctx: Reader, as_of: date | None = Query(None),
+async def balance(customer_id: IdPath, deps: Deps, uow: Uow, ctx: Reader, as_of: DateIn | None = Query(None),
                   currency: CurrencyCode | None = Query(None, description="only this currency")
                   ) -> BalanceOut:
     return BalanceOut.model_validate(await views.balance(deps, uow, ctx, customer_id, as_of, currency))
@@ -48,8 +50,8 @@ async def balance(customer_id: str, deps: Deps, uow: Uow, ctx: Reader, as_of: da
             description="Opening balance, every movement, closing balance, aging at the period end and late fees "
                          "computed on demand. CSV with `Accept: text/csv` or `?format=csv`.",
             responses={**problem_responses(404, 422), 200: {"content": {"text/csv": {}}}})
-async def statement(customer_id: str, request: Request, deps: Deps, uow: Uow, ctx: Reader,
-                    start: date = Query(alias="from"), end: date = Query(alias="to"),
+async def statement(customer_id: IdPath, request: Request, deps: Deps, uow: Uow, ctx: Reader,
+                    start: Annotated[DateIn, Query(alias="from")], end: Annotated[DateIn, Query(alias="to")],
                     currency: CurrencyCode | None = Query(None),
                     format: str | None = Query(None, pattern="^(json|csv)$")):
     st, aging, fees = await views.statement(deps, uow, ctx, customer_id, start, end, currency)
@@ -70,6 +72,6 @@ async def statement(customer_id: str, request: Request, deps: Deps, uow: Uow, ct
 
 @router.get("/journal", response_model=list[JournalEntryOut], summary="The append-only journal (audit)",
             responses=problem_responses(422))
-async def journal(deps: Deps, uow: Uow, ctx: Reader, customer_id: str | None = None,
+async def journal(deps: Deps, uow: Uow, ctx: Reader, customer_id: IdQuery = None,
                   limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> list[JournalEntryOut]:
     return [JournalEntryOut.model_validate(e) for e in await views.journal(deps, uow, ctx, customer_id, limit, offset)]

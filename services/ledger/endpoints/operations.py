@@ -16,6 +16,7 @@ from services.ledger.handlers.imports import ImportMapping, run_import
 from services.ledger.handlers.sweep import run_aging_sweep
 from services.ledger.schemas import ImportOut, ParkedPaymentPage, PaymentOut, SweepIn, SweepOut
 from shared.errors import RuleError
+from shared.ids import IdPath, IdQuery
 from shared.problems import problem_responses
 from shared.runtime import Uow
 
@@ -63,7 +64,7 @@ async def import_file(deps: Deps, uow: Uow, ctx: Finance, file: UploadFile = Fil
 
 @router.get("/imports/{batch_id}", response_model=ImportOut, summary="The result of an earlier import",
             responses=problem_responses(404))
-async def get_import(batch_id: str, deps: Deps, uow: Uow, ctx: Finance) -> ImportOut:
+async def get_import(batch_id: IdPath, deps: Deps, uow: Uow, ctx: Finance) -> ImportOut:
     return ImportOut.model_validate(await views.import_batch(deps, uow, ctx, batch_id))
 
 
@@ -72,7 +73,7 @@ async def get_import(batch_id: str, deps: Deps, uow: Uow, ctx: Finance) -> Impor
             description="Billing's payment can arrive before its invoice (separate topics): it is parked and "
                         "applied the moment the invoice is booked. One still listed after a day or two names an "
                         "invoice that may never come: check with billing, or release it.")
-async def list_parked(deps: Deps, uow: Uow, ctx: Finance, customer_id: str | None = None,
+async def list_parked(deps: Deps, uow: Uow, ctx: Finance, customer_id: IdQuery = None,
                       status: str = Query("parked", pattern="^(parked|applied|released)$"),
                       limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> ParkedPaymentPage:
     items, total = await views.parked_payments(deps, uow, ctx, customer_id=customer_id, status=status,
@@ -85,6 +86,6 @@ async def list_parked(deps: Deps, uow: Uow, ctx: Finance, customer_id: str | Non
              description="Its lines naming invoices not booked (or another customer's) are dropped: that cash stays "
                          "on account and pays the next invoice. Publishes `payment-recorded`. Answers the payment "
                          "as booked.", responses=problem_responses(404, 409))
-async def release_parked(payment_reference: str, deps: Deps, uow: Uow, ctx: Finance) -> PaymentOut:
+async def release_parked(payment_reference: IdPath, deps: Deps, uow: Uow, ctx: Finance) -> PaymentOut:
     await parked.release(deps, uow, ctx, payment_reference)
     return PaymentOut.model_validate(await views.payment(deps, uow, ctx, payment_reference))

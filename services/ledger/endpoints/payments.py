@@ -10,6 +10,7 @@ from services.ledger.handlers import credit_notes, payments
 from services.ledger.schemas import (CreditNoteIn, CreditNoteOut, PaymentIn, PaymentOut, RefundIn, RefundOut,
                                      ReopenedOut, ReversalIn, ReversalOut)
 from shared.events.ledger import PaymentReceivedV1
+from shared.ids import IdPath
 from shared.problems import problem_responses
 from shared.runtime import Uow
 
@@ -30,7 +31,7 @@ async def create_payment(body: PaymentIn, deps: Deps, uow: Uow, ctx: Writer, res
 
 @router.get("/payments/{payment_reference}", response_model=PaymentOut, summary="One payment and what it paid",
             responses=problem_responses(404))
-async def get_payment(payment_reference: str, deps: Deps, uow: Uow, ctx: Reader) -> PaymentOut:
+async def get_payment(payment_reference: IdPath, deps: Deps, uow: Uow, ctx: Reader) -> PaymentOut:
     return PaymentOut.model_validate(await views.payment(deps, uow, ctx, payment_reference))
 
 
@@ -38,7 +39,7 @@ async def get_payment(payment_reference: str, deps: Deps, uow: Uow, ctx: Reader)
              summary="Reverse a payment (e.g. a bounced cheque)",
              description="Re-opens everything the payment paid and publishes `payment-reversed` (a red flag for "
                          "credit when bounced).", responses=problem_responses(404, 409, 422))
-async def reverse_payment(payment_reference: str, body: ReversalIn, deps: Deps, uow: Uow,
+async def reverse_payment(payment_reference: IdPath, body: ReversalIn, deps: Deps, uow: Uow,
                           ctx: Writer) -> ReversalOut:
     out = await payments.reverse_payment(deps, uow, ctx, payment_reference, reason=body.reason,
                                          bounced=body.bounced, reversed_date=body.reversed_date)
@@ -70,5 +71,5 @@ async def create_credit_note(body: CreditNoteIn, deps: Deps, uow: Uow, ctx: Writ
 
 @router.get("/credit-notes/{credit_note_number}", response_model=CreditNoteOut, summary="One credit note",
             responses=problem_responses(404))
-async def get_credit_note(credit_note_number: str, deps: Deps, uow: Uow, ctx: Reader) -> CreditNoteOut:
+async def get_credit_note(credit_note_number: IdPath, deps: Deps, uow: Uow, ctx: Reader) -> CreditNoteOut:
     return CreditNoteOut.model_validate(await views.credit_note(deps, uow, ctx, credit_note_number))

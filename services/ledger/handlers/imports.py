@@ -33,11 +33,12 @@ from shared.errors import RuleError
 from shared.events.ledger import InvoiceIssuedV1, PaymentReceivedV1
 from shared.money import CurrencyCode, Money, MoneyError
 
-FIELDS = ("invoice_number", "customer_id", "issue_date", "due_date", "payment_terms", "shipment_date", "amount",
+FIELDS = ("invoice_number", "customer_id", "issue_date", "due_date", "payment_terms", "shipment_date",
+          "receipt_date", "amount",
           "currency", "contract_ref", "delivery_ref", "order_ref", "region", "product_line", "customer_type",
           "salesperson", "paid_amount", "paid_date", "settled_date", "payment_reference", "disputed")
 REQUIRED = ("invoice_number", "customer_id", "issue_date", "amount")
-DATES = ("issue_date", "due_date", "shipment_date", "paid_date", "settled_date")
+DATES = ("issue_date", "due_date", "shipment_date", "receipt_date", "paid_date", "settled_date")
 TRUE = {"yes", "y", "true", "1", "x", "是"}
 
 
@@ -140,7 +141,8 @@ def _parse(deps: LedgerDeps, number: int, cells: dict, mapping: ImportMapping, c
     terms = raw.get("payment_terms") or (mapping.payment_terms if raw.get("due_date") is None else None)
     data = {"invoice_number": str(raw["invoice_number"]), "customer_id": str(raw["customer_id"]),
             "issue_date": raw["issue_date"], "due_date": raw.get("due_date"), "payment_terms": terms,
-            "shipment_date": raw.get("shipment_date"), "amount": str(raw["amount"]), "currency": currency}
+            "shipment_date": raw.get("shipment_date"), "receipt_date": raw.get("receipt_date"),
+            "amount": str(raw["amount"]), "currency": currency}
     data.update({k: str(raw[k]) for k in REFS if raw.get(k) is not None})
     payload = InvoiceIssuedV1.model_validate(data)
     invoice = normalize(deps, payload, ctx)

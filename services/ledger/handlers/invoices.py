@@ -15,8 +15,10 @@ import json
 from dataclasses import dataclass
 
 from services.ledger.deps import LedgerDeps
+from services.ledger.domain.due_dates import check_receipt_date
 from services.ledger.domain.invoices import BookedSchedule, book_schedule, check_large_order
 from services.ledger.domain.sweep import next_threshold_date
+from services.ledger.domain.terms import known_due
 from services.ledger.handlers import parked
 from services.ledger.handlers.book import Book
 from services.ledger.handlers.common import RECORDED_VIA, fields_hash, money
@@ -58,9 +60,10 @@ class NewInvoice:
         p = self.payload
         return InvoiceRecordedV1.model_construct(
             invoice_number=p.invoice_number, customer_id=p.customer_id, issue_date=p.issue_date,
-            due_date=self.booked.due_date, payment_terms=self.booked.terms_code, shipment_date=p.shipment_date,
-            amount=Money.from_minor(self.amount_minor, p.currency).amount, currency=p.currency,
-            instalments=[RecordedInstalment.model_construct(seq=line.seq, due_date=line.due_date,
+            due_date=known_due(self.booked.due_date), payment_terms=self.booked.terms_code,
+            shipment_date=p.shipment_date, amount=Money.from_minor(self.amount_minor, p.currency).amount,
+            currency=p.currency,
+            instalments=[RecordedInstalment.model_construct(seq=line.seq, due_date=known_due(line.due_date),
                                                             amount=line.amount.amount)
                          for line in self.booked.instalments],
             **{k: getattr(p, k) for k in REFS}, bill_to=p.bill_to, flags=list(self.flags),
@@ -71,12 +74,16 @@ def normalize(deps: LedgerDeps, p: InvoiceIssuedV1, ctx: Context) -> NewInvoice:
     """Validate one invoice with the domain rules; errors name the payload's fields."""
     amount = money(p.amount, p.currency, "amount")
     not_after(p.issue_date, ctx.today, deps.config.invoice_future_days, "issue_date", "an invoice's issue date")
+    if p.receipt_date is not None:
+        check_receipt_date(p.receipt_date, p.issue_date)
+        not_after(p.receipt_date, ctx.today, deps.config.future_days, "receipt_date", "a receipt")
     booked = book_schedule(amount, p.issue_date, due_date=p.due_date, payment_terms=p.payment_terms,
-                           shipment_date=p.shipment_date,
+                           shipment_date=p.shipment_date, receipt_date=p.receipt_date,
                            instalments=[(line.due_date, line.amount) for line in p.instalments or []])
     flags = tuple(check_large_order(amount, booked.instalments, deps.config.large_orders))
     digest = fields_hash(p.invoice_number, p.customer_id, p.issue_date, booked.due_date, booked.terms_code,
                          p.shipment_date, p.currency, amount.minor,
+                         *((p.receipt_date,) if p.receipt_date else ()),  # so hashes stored before it still match
                          tuple((x.due_date, x.amount.minor) for x in booked.instalments) if p.instalments else None,
                          *(getattr(p, k) for k in REFS),
                          *((p.bill_to.model_dump_json(),) if p.bill_to else ()))
@@ -129,6 +136,7 @@ async def _insert(deps: LedgerDeps, uow: UnitOfWork, fresh: list[NewInvoice]) ->
         invoice_rows.append({
             "invoice_number": p.invoice_number, "customer_id": p.customer_id, "issue_date": p.issue_date,
             "due_date": n.booked.due_date, "payment_terms": n.booked.terms_code, "shipment_date": p.shipment_date,
+            "receipt_date": p.receipt_date, "receipt_proof": None,
             "currency": p.currency, "amount_minor": n.amount_minor, "open_minor": n.amount_minor,
             "credited_minor": 0, "written_off_minor": 0, "status": "open", "settled_date": None,
             **{k: getattr(p, k) for k in REFS}, "bill_to": p.bill_to.model_dump_json() if p.bill_to else None,
@@ -142,7 +150,7 @@ async def _insert(deps: LedgerDeps, uow: UnitOfWork, fresh: list[NewInvoice]) ->
                 "issue_date": p.issue_date, "effective_from": p.issue_date, "due_date": line.due_date,
                 "currency": p.currency, "amount_minor": minor, "open_minor": minor, "disputed_minor": 0,
                 "last_threshold_index": -1, "next_threshold_date": next_threshold_date(line.due_date, -1, ladder)})
-            lines.append({"seq": line.seq, "due_date": line.due_date.isoformat(),
+            lines.append({"seq": line.seq, "due_date": known_due(line.due_date) and line.due_date.isoformat(),
                           "amount": format(line.amount.amount, "f")})
         journal_rows.append(journal_row(n.ctx, customer_id=p.customer_id, kind="invoice", effective_date=p.issue_date,
                                         currency=p.currency, amount_minor=n.amount_minor,

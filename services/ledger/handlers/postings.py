@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from services.ledger.domain.allocation import AllocationResult, apply_unapplied_cash
+from services.ledger.domain.terms import known_due
 from services.ledger.handlers.book import Applied, Book, InvoiceChange
 from services.ledger.handlers.common import dec
 from services.ledger.repository import cash as cash_repo
@@ -45,9 +46,16 @@ async def post(uow: UnitOfWork, ctx: Context, **kw) -> int:
     return await journal_repo.insert_entry(uow, journal_row(ctx, **kw))
 
 
+def due_or(due: date, instead: date) -> date:
+    """The due date facts carry: an instalment awaiting its invoice's receipt (RECEIPT+N) has
+    none, and cash or credit applied before its clock started is on time, so `instead`."""
+    return known_due(due) or instead
+
+
 def applied_lines(applied: list[Applied]) -> list[AppliedLine]:
     return [AppliedLine(invoice_number=a.item.invoice_number, instalment_seq=a.item.seq,
-                        amount=dec(a.minor, a.item.currency), due_date=a.item.due_date) for a in applied]
+                        amount=dec(a.minor, a.item.currency), due_date=due_or(a.item.due_date, a.effective))
+            for a in applied]
 
 
 def allocated_events(reference: str, customer_id: str, received: date, currency: str, applied: list[Applied],
@@ -59,7 +67,7 @@ def allocated_events(reference: str, customer_id: str, received: date, currency:
     out = []
     for effective, group in sorted(by_date.items()):
         total = sum(a.minor for a in group)
-        late = sum(a.minor * max(0, (effective - a.item.due_date).days) for a in group)
+        late = sum(a.minor * max(0, (effective - due_or(a.item.due_date, effective)).days) for a in group)
         out.append(PaymentAllocatedV1(
             payment_reference=reference, customer_id=customer_id, received_date=received,
             effective_date=effective, currency=currency, lines=applied_lines(group),
@@ -70,8 +78,8 @@ def allocated_events(reference: str, customer_id: str, received: date, currency:
 
 def settled_events(changes: list[InvoiceChange]) -> list[InvoiceSettledV1]:
     return [InvoiceSettledV1(invoice_number=c.row.invoice_number, customer_id=c.row.customer_id,
-                             settled_date=c.settled_date, due_date=c.row.due_date,
-                             days_late=max(0, (c.settled_date - c.row.due_date).days),
+                             settled_date=c.settled_date, due_date=due_or(c.row.due_date, c.settled_date),
+                             days_late=max(0, (c.settled_date - due_or(c.row.due_date, c.settled_date)).days),
                              amount=dec(c.row.amount_minor, c.row.currency), currency=c.row.currency)
             for c in changes if c.new_status == "settled" and c.settled_date is not None]
 

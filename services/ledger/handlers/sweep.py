@@ -65,7 +65,8 @@ async def _chunk(uow: UnitOfWork, ctx: Context, rows, as_of: date, ladder: tuple
     live = [r for r in rows if r.open_minor > r.disputed_minor]  # settled / fully disputed are silent
     hits = sweep_batch([r.due_date.toordinal() for r in live], [r.last_threshold_index for r in live], as_of, ladder)
     reached = {live[i].id: (first, last) for i, first, last in hits}
-    pairs = [(r_id, ladder[k]) for r_id, (first, last) in reached.items() for k in range(first, last + 1)]
+    due = {r.id: r.due_date for r in live}
+    pairs = [(r_id, ladder[k], due[r_id]) for r_id, (first, last) in reached.items() for k in range(first, last + 1)]
     inserted = await repo.insert_crossings(uow, pairs, as_of, ctx.now)
     result.crossings += len(inserted)
     updates = []

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from services.ledger.tables import (Allocation, CreditNote, Dispute, DisputedChange, ImportBatch, Instalment, Invoice,
-                                    JournalEntry, ParkedPayment, ParkedPaymentInvoice, Payment, Recovery, Refund,
-                                    ThresholdCrossing, WriteOff)
+from services.ledger.tables import (Allocation, CreditNote, Dispute, DisputedChange, DueDateChange, ImportBatch,
+                                    Instalment, Invoice, JournalEntry, ParkedPayment, ParkedPaymentInvoice, Payment,
+                                    Recovery, Refund, ThresholdCrossing, WriteOff)
 from shared.db import SQLITE_IN_CHUNK, UnitOfWork, chunked
 
 invoices: sa.Table = Invoice.__table__
@@ -26,6 +26,7 @@ crossings: sa.Table = ThresholdCrossing.__table__
 import_batches: sa.Table = ImportBatch.__table__
 parked_payments: sa.Table = ParkedPayment.__table__
 parked_invoices: sa.Table = ParkedPaymentInvoice.__table__
+due_date_changes: sa.Table = DueDateChange.__table__
 
 def is_postgres(uow: UnitOfWork) -> bool:
     return not uow.db.is_sqlite

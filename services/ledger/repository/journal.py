@@ -5,7 +5,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from services.ledger.repository.base import allocations, bulk_insert, disputed_changes, instalments, invoices, journal
+from services.ledger.domain.terms import AWAITING_RECEIPT
+from services.ledger.repository.base import (allocations, bulk_insert, disputed_changes, due_date_changes, instalments,
+                                             invoices, journal)
 from shared.db import UnitOfWork
 
 
@@ -58,16 +60,27 @@ async def open_as_of(uow: UnitOfWork, customer_id: str, currency: str, as_of: da
                           sa.func.sum(disputed_changes.c.delta_minor).label("disputed"))
                 .where(disputed_changes.c.customer_id == customer_id, disputed_changes.c.effective_date <= as_of)
                 .group_by(disputed_changes.c.instalment_id).subquery())
+    # The due date in force then: a move that took effect later (an extension, a receipt) had
+    # not happened yet, so its first such move's previous date (none: it awaited the receipt).
+    later = (sa.select(due_date_changes.c.instalment_id, due_date_changes.c.previous_due_date,
+                       sa.func.row_number().over(partition_by=due_date_changes.c.instalment_id,
+                                                 order_by=due_date_changes.c.id).label("n"))
+             .where(due_date_changes.c.customer_id == customer_id, due_date_changes.c.effective_date > as_of)
+             .subquery())
+    due = sa.type_coerce(sa.case((later.c.instalment_id.is_not(None),
+                                  sa.func.coalesce(later.c.previous_due_date, sa.literal(AWAITING_RECEIPT, sa.Date))),
+                                 else_=instalments.c.due_date), sa.Date).label("due_date")
     open_minor = (instalments.c.amount_minor - sa.func.coalesce(applied.c.applied, 0)).label("open_minor")
-    stmt = (sa.select(instalments.c.id, instalments.c.invoice_number, instalments.c.seq, instalments.c.due_date,
+    stmt = (sa.select(instalments.c.id, instalments.c.invoice_number, instalments.c.seq, due,
                       instalments.c.amount_minor, sa.func.coalesce(disputed.c.disputed, 0).label("disputed_minor"),
                       open_minor, invoices.c.written_off_minor, invoices.c.issue_date)
             .select_from(instalments.join(invoices, invoices.c.invoice_number == instalments.c.invoice_number)
                          .outerjoin(applied, applied.c.instalment_id == instalments.c.id)
-                         .outerjoin(disputed, disputed.c.instalment_id == instalments.c.id))
+                         .outerjoin(disputed, disputed.c.instalment_id == instalments.c.id)
+                         .outerjoin(later, sa.and_(later.c.instalment_id == instalments.c.id, later.c.n == 1)))
             .where(instalments.c.customer_id == customer_id, instalments.c.currency == currency,
                    instalments.c.effective_from <= as_of)
-            .order_by(instalments.c.due_date, instalments.c.invoice_number, instalments.c.seq))
+            .order_by(due, instalments.c.invoice_number, instalments.c.seq))
     return list((await uow.execute(stmt)).all())
 
 

@@ -13,8 +13,9 @@ from services.ledger.repository.base import one_of, crossings, instalments, invo
 from shared.db import UnitOfWork, chunked
 
 _CROSS_PG = sa.text(
-    "INSERT INTO threshold_crossings (instalment_id, threshold_days, as_of, created_at) "
-    "SELECT u.i, u.t, :as_of, :now FROM unnest(CAST(:ids AS BIGINT[]), CAST(:ts AS INTEGER[])) AS u(i, t) "
+    "INSERT INTO threshold_crossings (instalment_id, threshold_days, due_date, as_of, created_at) "
+    "SELECT u.i, u.t, u.d, :as_of, :now "
+    "FROM unnest(CAST(:ids AS BIGINT[]), CAST(:ts AS INTEGER[]), CAST(:ds AS DATE[])) AS u(i, t, d) "
     "ON CONFLICT DO NOTHING RETURNING instalment_id, threshold_days")
 _ADVANCE_PG = sa.text(
     "UPDATE instalments AS i SET last_threshold_index = u.l, next_threshold_date = u.n "
@@ -38,23 +39,23 @@ async def candidates(uow: UnitOfWork, as_of: date, after: tuple[date, int] | Non
     return list((await uow.execute(stmt)).all())
 
 
-async def insert_crossings(uow: UnitOfWork, pairs: list[tuple[int, int]], as_of: date,
+async def insert_crossings(uow: UnitOfWork, pairs: list[tuple[int, int, date]], as_of: date,
                            now: datetime) -> set[tuple[int, int]]:
-    """Insert (instalment_id, threshold_days) rows; returns the pairs that were new.
-    A pair already there (a re-run, or a sweep racing this one) is not returned, so
-    its event is never emitted twice."""
+    """Insert (instalment_id, threshold_days, due_date) rows; returns the (instalment,
+    threshold) pairs that were new. One already there (a re-run, or a sweep racing this one)
+    is not returned, so its event is never emitted twice for the same due date."""
     if not pairs:
         return set()
     inserted: set[tuple[int, int]] = set()
     if is_postgres(uow):
         for part in chunked(pairs, 50_000):
             rows = await uow.execute(_CROSS_PG, {"ids": [p[0] for p in part], "ts": [p[1] for p in part],
-                                                 "as_of": as_of, "now": now})
+                                                 "ds": [p[2] for p in part], "as_of": as_of, "now": now})
             inserted.update((r[0], r[1]) for r in rows)
         return inserted
     for part in chunked(pairs, 5_000):
-        stmt = (sqlite_insert(crossings).values([{"instalment_id": a, "threshold_days": t, "as_of": as_of,
-                                                  "created_at": now} for a, t in part])
+        stmt = (sqlite_insert(crossings).values([{"instalment_id": a, "threshold_days": t, "due_date": d,
+                                                  "as_of": as_of, "created_at": now} for a, t, d in part])
                 .on_conflict_do_nothing().returning(crossings.c.instalment_id, crossings.c.threshold_days))
         inserted.update((r[0], r[1]) for r in await uow.execute(stmt))
     return inserted

@@ -17,6 +17,7 @@ from services.ledger.handlers import invoices, payments
 from services.ledger.handlers.sweep import run_aging_sweep
 from shared.clock import FixedClock
 from shared.context import Context
+from shared.events.credit import TermExtensionApprovedV1
 from shared.events.envelope import new_envelope, to_kafka
 from shared.events.ledger import InvoiceIssuedV1, PaymentReceivedV1
 from shared.kafka_consumer import KafkaConsumerRunner, KafkaDeadLetterSink
@@ -24,8 +25,9 @@ from shared.relay import OutboxRelay
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 from shared.transport import KafkaTransport
-from tests.support.embedded import ADMIN_KEY, embedded_product
+from tests.support.embedded import ADMIN_KEY, deliver, embedded_product
 from tests.support.kafka import collect, produce, skip_history, wait_until
+from tests.support.ledger import migrate_over_data
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 NOW = datetime(2026, 6, 1, 4, 0, tzinfo=timezone.utc)
@@ -241,3 +243,36 @@ async def test_the_http_contract_on_postgresql(tmp_path, postgres_url):
         assert r.status_code == 201 and r.json()["imported_invoices"] == 2, r.text
         await client.host.settle()
         assert (await client.get(f"{v1}/customers/C2/balance")).json()["balances"][0]["balance"] == "30.00"
+
+
+async def test_ledger_0007_migrates_the_aging_guard_on_postgresql(postgres_url):
+    out = await migrate_over_data(postgres_url)
+    assert out["diff"] == []
+    assert out["crossings"] == [(7, -7, "2026-05-01"), (7, -3, "2026-05-01")]
+
+
+async def test_due_dates_move_on_postgresql(tmp_path, postgres_url):
+    """A receipt and a term extension (row_number over the history, the guard keyed by due
+    date, the append-only trigger) on PostgreSQL."""
+    async with embedded_product(tmp_path, names=["ledger"], ledger_database_url=postgres_url) as client:
+        v1 = "/ledger/v1"
+        for number, terms in (("R", {"payment_terms": "RECEIPT+30"}), ("A", {"due_date": "2026-05-01"})):
+            r = await client.post(f"{v1}/invoices", json={"invoice_number": number, "customer_id": "C1",
+                                                          "issue_date": "2026-04-01", "amount": "100.00",
+                                                          "currency": "CNY", **terms})
+            assert r.status_code == 201, r.text
+        assert (await client.post(f"{v1}/aging-sweeps", json={"as_of": "2026-06-01"})).json()["events"] == 6
+        r = await client.post(f"{v1}/invoices/R/receipt", json={"received_date": "2026-04-10", "proof": "SF-1"})
+        assert r.json()["due_date"] == "2026-05-10", r.text
+        await deliver(client, TermExtensionApprovedV1(customer_id="C1", application_id="APP-1", invoice_numbers=["A"],
+                                                      extra_days=45, approved_by="gm",
+                                                      effective_date="2026-06-01"), source="/credit")
+        assert (await client.get(f"{v1}/invoices/A")).json()["due_date"] == "2026-06-15"
+        # R's steps from its new date; A's guard rows stay, keyed by its old date
+        assert (await client.post(f"{v1}/aging-sweeps", json={"as_of": "2026-06-01"})).json()["events"] == 5
+        balances = {as_of: (await client.get(f"{v1}/customers/C1/balance", params={"as_of": as_of})).json()
+                    ["balances"][0]["overdue_amount"] for as_of in ("2026-04-09", "2026-05-11", "2026-05-31")}
+        assert balances == {"2026-04-09": "0.00", "2026-05-11": "200.00", "2026-05-31": "200.00"}
+        async with client.host.runtime("ledger").db.engine.connect() as conn:
+            with pytest.raises(Exception, match="append-only"):
+                await conn.execute(sa.text("DELETE FROM due_date_changes"))

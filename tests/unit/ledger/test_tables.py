@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from tests.support.ledger import db, invoice
+from tests.support.ledger import db, invoice, migrate_over_data
 from services.ledger.config import LedgerConfig
 from services.ledger.tables import LedgerTable
 from tests.support.embedded import embedded_product
@@ -55,3 +55,9 @@ def test_configuration_is_validated(monkeypatch):
     config = LedgerConfig()
     assert config.thresholds == (-3, 1, 30) and str(config.late_fee_policy.daily_rate) == "0.001"
     assert config.class_thresholds.dead_from == 731 and config.buckets.labels[-1] == "90+"
+
+
+async def test_ledger_0007_keys_the_aging_guard_by_due_date_keeping_what_was_emitted(tmp_path):
+    out = await migrate_over_data(f"sqlite+aiosqlite:///{tmp_path / 'l.db'}")
+    assert out["diff"] == []
+    assert out["crossings"] == [(7, -7, "2026-05-01"), (7, -3, "2026-05-01")]

@@ -4,7 +4,8 @@ import pytest
 
 from shared.errors import RuleError
 from services.ledger.domain.terms import (
-    PaymentTerms, TermsError, TermsKind, due_date_for, end_of_month, parse_terms, validate_due_date,
+    AWAITING_RECEIPT, PaymentTerms, TermsError, TermsKind, due_date_for, end_of_month, known_due, parse_terms,
+    validate_due_date,
 )
 
 
@@ -13,13 +14,13 @@ from services.ledger.domain.terms import (
     ("  Net 45 days ", TermsKind.NET, 45), ("NET+60", TermsKind.NET, 60), ("NET0", TermsKind.NET, 0),
     ("EOM+15", TermsKind.EOM, 15), ("eom 15", TermsKind.EOM, 15), ("EOM15", TermsKind.EOM, 15),
     ("EOM", TermsKind.EOM, 0), ("SHIP+30", TermsKind.SHIP, 30), ("ship 30", TermsKind.SHIP, 30),
-    ("Ship+1 day", TermsKind.SHIP, 1),
+    ("Ship+1 day", TermsKind.SHIP, 1), ("RECEIPT+30", TermsKind.RECEIPT, 30), ("receipt 15", TermsKind.RECEIPT, 15),
 ])
 def test_parse_accepts_the_usual_spellings(text, kind, days):
     assert parse_terms(text) == PaymentTerms(kind, days)
 
 
-@pytest.mark.parametrize("text", ["", "NET", "SHIP", "30 NET", "NET-30", "NET 30 weeks", "COD", "NET3O",
+@pytest.mark.parametrize("text", ["", "NET", "SHIP", "RECEIPT", "30 NET", "NET-30", "NET 30 weeks", "COD", "NET3O",
                                   "EOMdays", "NET 1.5"])
 def test_parse_refuses_unknown_terms_naming_the_rule(text):
     with pytest.raises(TermsError) as err:
@@ -41,7 +42,7 @@ def test_parse_refuses_non_strings_and_absurd_days():
         PaymentTerms(TermsKind.NET, True)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("code", ["NET30", "EOM+15", "SHIP+30", "EOM+0"])
+@pytest.mark.parametrize("code", ["NET30", "EOM+15", "SHIP+30", "EOM+0", "RECEIPT+30"])
 def test_code_round_trips(code):
     assert parse_terms(code).code == code
     assert str(parse_terms(code)) == code
@@ -109,3 +110,13 @@ def test_due_date_for_takes_strings_or_terms():
     assert due_date_for("net 30", date(2024, 1, 1)) == date(2024, 1, 31)
     assert due_date_for(PaymentTerms(TermsKind.EOM, 0), date(2024, 1, 1)) == date(2024, 1, 31)
     assert PaymentTerms("net", 5).kind is TermsKind.NET  # type: ignore[arg-type]
+
+
+def test_receipt_terms_count_from_the_receipt_and_await_it_until_then():
+    terms = parse_terms("RECEIPT+30")
+    assert terms.due_date(date(2026, 4, 1), receipt_date=date(2026, 4, 10)) == date(2026, 5, 10)
+    waiting = terms.due_date(date(2026, 4, 1))
+    assert waiting == AWAITING_RECEIPT and known_due(waiting) is None
+    assert known_due(date(2099, 12, 31)) == date(2099, 12, 31)  # the latest business date is a real one
+    with pytest.raises(TermsError):  # received before it was issued: the due date would precede the issue
+        terms.due_date(date(2026, 4, 1), receipt_date=date(2026, 2, 1))
