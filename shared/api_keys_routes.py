@@ -1,7 +1,6 @@
 """API-key administration, present in every service (a key issued by one works in all)."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ from shared import auth
 from shared.errors import NotFound
 from shared.problems import problem_responses
 from shared.platform_tables import api_keys
+from shared.wire import Timestamp
 
 router = APIRouter(prefix="/api-keys", tags=["api-keys"],
                    responses=problem_responses(401, 403))
@@ -35,8 +35,8 @@ class KeyInfo(BaseModel):
     key_id: str
     name: str
     roles: list[str]
-    created_at: datetime
-    revoked_at: datetime | None
+    created_at: Timestamp
+    revoked_at: Timestamp | None
 
 
 @router.post("", status_code=201, response_model=IssuedKey, summary="Issue an API key",

@@ -60,7 +60,7 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
         return Health(status="ok", service=runtime.name)
 
     @app.get("/readyz", tags=["operations"], response_model=Health, summary="Readiness: database reachable, migrated",
-             responses={503: {"description": "Not ready"}})
+             responses={503: {**problem_responses(503)[503], "description": "Not ready"}})
     async def readyz():
         try:
             await runtime.db.ping()
@@ -96,11 +96,17 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
         for path in ("/healthz", "/readyz", "/metrics"):
             for op in schema["paths"].get(path, {}).values():
                 op["security"] = []
-        for ops in schema["paths"].values():  # every body is bounded and must be JSON (or an upload)
+        for ops in schema["paths"].values():
             for method, op in ops.items():
+                responses = op.setdefault("responses", {})
+                if "422" in responses:  # FastAPI's own validation answer is problem+json here too
+                    responses["422"] = problem_responses(422)[422]
                 if method in ("post", "put", "patch") and "requestBody" in op:
-                    for status, described in problem_responses(413, 415).items():
-                        op.setdefault("responses", {}).setdefault(str(status), described)
+                    # every body is bounded, must be JSON (or an upload) and parse
+                    for status, described in problem_responses(400, 413, 415).items():
+                        responses.setdefault(str(status), described)
+        for unused in ("HTTPValidationError", "ValidationError"):
+            comps["schemas"].pop(unused, None)
         app.openapi_schema = schema
         return schema
 

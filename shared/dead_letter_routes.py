@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from shared import auth
 from shared import dead_letters as dl
 from shared.errors import Conflict, NotFound
 from shared.problems import problem_responses
+from shared.wire import OffsetQuery, Timestamp
 
 router = APIRouter(prefix="/dead-letters", tags=["dead-letters"], responses=problem_responses(401, 403))
 AdminDep = Annotated[auth.Principal, auth.require_roles("admin")]
@@ -34,8 +34,8 @@ class DeadLetter(BaseModel):
     error: str = Field(description="the last error: of the first attempt, or of the last failed replay")
     status: Literal["open", "replayed"]
     replay_count: int
-    last_replay_at: datetime | None
-    created_at: datetime
+    last_replay_at: Timestamp | None
+    created_at: Timestamp
 
 
 class Message(BaseModel):
@@ -80,6 +80,9 @@ def _runtime(request: Request):
     return request.app.state.runtime
 
 
+DeadLetterId = Annotated[int, Path(ge=1, le=2**63 - 1)]  # a BIGINT id: a larger one is a 422, not a 500
+
+
 async def _row(request: Request, dead_letter_id: int):
     row = await dl.get(_runtime(request).db, dead_letter_id)
     if row is None:
@@ -93,7 +96,7 @@ async def list_dead_letters(
         status: Annotated[Literal["open", "replayed", "all"], Query()] = "open",
         topic: Annotated[str | None, Query(max_length=120)] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
-        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> DeadLetterPage:
+        offset: OffsetQuery = 0) -> DeadLetterPage:
     rows, total = await dl.page(_runtime(request).db, status=None if status == "all" else status, topic=topic,
                                 limit=limit, offset=offset)
     return DeadLetterPage(items=[DeadLetter(**_summary(r)) for r in rows], total=total, limit=limit, offset=offset)
@@ -101,7 +104,7 @@ async def list_dead_letters(
 
 @router.get("/{dead_letter_id}", response_model=DeadLetterDetail, responses=problem_responses(404),
             summary="One dead letter with its original message (admin)")
-async def show_dead_letter(dead_letter_id: int, request: Request, _: AdminDep) -> DeadLetterDetail:
+async def show_dead_letter(dead_letter_id: DeadLetterId, request: Request, _: AdminDep) -> DeadLetterDetail:
     row = await _row(request, dead_letter_id)
     value = row.value
     return DeadLetterDetail(**_summary(row), message=Message(
@@ -111,7 +114,7 @@ async def show_dead_letter(dead_letter_id: int, request: Request, _: AdminDep) -
 
 @router.post("/{dead_letter_id}/replay", response_model=ReplayResult, responses=problem_responses(404, 409),
              summary="Apply a dead letter again through this service's consumer (admin)")
-async def replay_dead_letter(dead_letter_id: int, request: Request, _: AdminDep) -> ReplayResult:
+async def replay_dead_letter(dead_letter_id: DeadLetterId, request: Request, _: AdminDep) -> ReplayResult:
     row = await _row(request, dead_letter_id)
     if row.status != dl.OPEN:
         raise Conflict(f"dead letter {dead_letter_id} was already replayed", rule="already_replayed")

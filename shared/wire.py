@@ -14,15 +14,18 @@ customer) or produce a 5xx.
 - Currencies (`CurrencyIn`): three capital letters of a currency we know, as the schema
   states (not "cny", not " CNY ").
 - Identifiers: shared/ids.py. Booleans: `StrictBool` (true/false, not "yes" or 1).
+
+And what every service answers: `Timestamp` (always with its zone), `OffsetQuery` (paging).
 """
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from fastapi import Query
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
 from shared.errors import RuleError
 from shared.money import AMOUNT_PATTERN, AMOUNT_RULE, CURRENCY_EXPONENTS, MoneyError
@@ -102,3 +105,18 @@ def not_after(day: date | None, today: date, days: int, field: str, what: str) -
     if day is not None and day > today + timedelta(days=days):
         raise RuleError(f"{what} cannot be more than {days} day(s) after today ({today})", field,
                         "date.in_the_future")
+
+
+# Paging: an offset past what any list holds is still a page (empty), but an unbounded
+# one overflowed the database's 64-bit OFFSET (a 500).
+MAX_OFFSET = 10_000_000
+OffsetQuery = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"rows to skip, at most {MAX_OFFSET:,}")]
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
+
+
+# What we answer: a timestamp always with its zone (RFC 3339, as the schema's date-time
+# says). SQLite gives stored UTC timestamps back without one.
+Timestamp = Annotated[datetime, AfterValidator(_utc)]

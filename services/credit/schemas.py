@@ -2,7 +2,7 @@
 ISO currency code; dates are business dates."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,6 +11,7 @@ from services.credit.domain.approvals import ApplicationKind
 from services.credit.domain.credit_file import DocumentKind
 from services.credit.domain.red_flags import OwnFaultCause, RedFlag
 from shared.money import CurrencyCode, DecimalAmount
+from shared.wire import Timestamp
 
 Id = Field(min_length=1, max_length=100)
 
@@ -184,7 +185,7 @@ class AssessmentOut(BaseModel):
     scores: dict[str, int]
     suggested: SuggestionOut
     why: dict[str, Any]
-    created_at: datetime
+    created_at: Timestamp
 
 
 # --- applications ----------------------------------------------------------------------------
@@ -214,7 +215,7 @@ class StepOut(BaseModel):
     from_state: str | None
     to_state: str
     comment: str
-    at: datetime
+    at: Timestamp
 
 
 class ApplicationOut(BaseModel):
@@ -226,8 +227,8 @@ class ApplicationOut(BaseModel):
     pending_role: str | None
     submitted_by: str
     steps: list[StepOut]
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
 
 
 class DecisionIn(Strict):
@@ -262,7 +263,7 @@ class OverrideOut(BaseModel):
     name: str
     role: str
     reason: str
-    at: datetime
+    at: Timestamp
 
 
 class CheckOut(BaseModel):
@@ -283,7 +284,7 @@ class CheckOut(BaseModel):
     reserved: DecimalAmount | None
     reservation: ReservationOut | None
     override: OverrideOut | None
-    checked_at: datetime
+    checked_at: Timestamp
 
 
 class OverrideIn(Strict):
@@ -297,7 +298,7 @@ class HoldIn(Strict):
 # --- history, visits, re-rating ----------------------------------------------------------------
 
 class HistoryEntryOut(BaseModel):
-    at: datetime
+    at: Timestamp
     effective_date: date
     kind: str
     summary: str

@@ -9,13 +9,14 @@ from services.dunning.deps import Deps
 from services.dunning.schemas import CaseOut
 from shared.problems import problem_responses
 from shared.runtime import Uow
+from shared.wire import OffsetQuery
 
 router = APIRouter(tags=["cases"], responses=problem_responses(401, 403))
 
 
 @router.get("/cases", response_model=list[CaseOut], summary="Collection cases, most overdue first")
 async def list_cases(deps: Deps, uow: Uow, ctx: Reader, limit: int = Query(50, ge=1, le=500),
-                     offset: int = Query(0, ge=0)) -> list[CaseOut]:
+                     offset: OffsetQuery = 0) -> list[CaseOut]:
     return [CaseOut.model_validate(c) for c in await views.cases(deps, uow, ctx, limit, offset)]
 
 

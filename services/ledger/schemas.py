@@ -1,7 +1,7 @@
 """HTTP shapes of the ledger API: money as decimal strings, dates as YYYY-MM-DD."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
@@ -11,7 +11,7 @@ from shared.events.ledger import Contact
 from shared.events.ledger import MAX_ALLOCATIONS, MAX_INSTALMENTS
 from shared.ids import BusinessId
 from shared.money import DecimalAmount
-from shared.wire import AmountIn, CurrencyIn, DateIn
+from shared.wire import AmountIn, CurrencyIn, DateIn, Timestamp
 
 
 
@@ -419,7 +419,7 @@ class JournalEntryOut(BaseModel):
     reverses_entry_id: int | None
     source: str
     actor: str
-    created_at: datetime
+    created_at: Timestamp
 
 
 class ParkedPaymentOut(BaseModel):
@@ -430,9 +430,9 @@ class ParkedPaymentOut(BaseModel):
     currency: str
     awaiting: list[str] = Field(description="the invoices it names that are not booked (yet)")
     status: str = Field(description="parked, applied (its invoices came) or released (booked by a person)")
-    parked_at: datetime
+    parked_at: Timestamp
     age_days: int = Field(description="days since it was parked")
-    resolved_at: datetime | None
+    resolved_at: Timestamp | None
     last_error: str | None = Field(description="why it was not applied when its invoices came, if so")
 
 

@@ -14,6 +14,7 @@ from services.credit.schemas import (
 )
 from shared.problems import problem_responses
 from shared.runtime import Uow
+from shared.wire import OffsetQuery
 
 router = APIRouter(tags=["customers"], responses=problem_responses(401, 403))
 
@@ -21,7 +22,8 @@ router = APIRouter(tags=["customers"], responses=problem_responses(401, 403))
 @router.put("/customers/{customer_id}", response_model=CustomerOut, summary="Create or change a credit file",
             description="Every call appends a version to the file's history; nothing is ever deleted. "
                         "201 when the file is new. Publishes `customer-profile-changed` when what it shows "
-                        "changed.", responses=problem_responses(409, 422))
+                        "changed.",
+            responses={201: {"description": "A new credit file", "model": CustomerOut}, **problem_responses(409, 422)})
 async def put_customer(customer_id: str, body: CustomerIn, response: Response, deps: Deps, uow: Uow,
                        ctx: FileKeeper) -> CustomerOut:
     data = files.FileInput(name=body.name, region=body.region, customer_type=body.customer_type,
@@ -47,7 +49,7 @@ async def get_customer(customer_id: str, deps: Deps, uow: Uow, ctx: Reader) -> C
                         "why a check found exposure or overdue debt. Built from the ledger's facts.",
             responses=problem_responses(404, 422))
 async def open_items(customer_id: str, deps: Deps, uow: Uow, ctx: Reader, limit: int = Query(100, ge=1, le=500),
-                     offset: int = Query(0, ge=0, le=1_000_000)) -> OpenItemsPage:
+                     offset: OffsetQuery = 0) -> OpenItemsPage:
     return await views.open_items(deps, uow, ctx, customer_id, limit, offset)
 
 

@@ -13,7 +13,7 @@ from services.ledger.schemas import (ApprovalIn, DisputeIn, DisputeOut, DisputeP
 from shared.ids import IdPath, IdQuery
 from shared.problems import problem_responses
 from shared.runtime import Uow
-from shared.wire import DateIn
+from shared.wire import DateIn, OffsetQuery
 
 router = APIRouter(tags=["disputes and write-offs"], responses=problem_responses(401, 403))
 
@@ -36,7 +36,7 @@ async def list_disputes(deps: Deps, uow: Uow, ctx: Reader, customer_id: IdQuery 
                         status: str = Query("open", pattern="^(open|resolved|all)$",
                                             description="open (open or investigating), resolved, all"),
                         due_by: DateIn | None = None, limit: int = Query(50, ge=1, le=500),
-                        offset: int = Query(0, ge=0, le=1_000_000)) -> DisputePage:
+                        offset: OffsetQuery = 0) -> DisputePage:
     statuses = {"open": ("open", "investigating"), "resolved": ("resolved_valid", "resolved_invalid", "withdrawn"),
                 "all": ("open", "investigating", "resolved_valid", "resolved_invalid", "withdrawn")}[status]
     items, total = await views.disputes(deps, uow, ctx, statuses=statuses, customer_id=customer_id, due_by=due_by,
@@ -86,7 +86,7 @@ async def request_write_off(invoice_number: IdPath, body: WriteOffIn, deps: Deps
 async def list_write_offs(deps: Deps, uow: Uow, ctx: Reader, customer_id: IdQuery = None,
                           status: str = Query("requested", pattern="^(requested|approved|rejected)$"),
                           limit: int = Query(50, ge=1, le=500),
-                          offset: int = Query(0, ge=0, le=1_000_000)) -> WriteOffPage:
+                          offset: OffsetQuery = 0) -> WriteOffPage:
     items, total = await views.write_offs(deps, uow, ctx, status=status, customer_id=customer_id, limit=limit,
                                           offset=offset)
     return WriteOffPage(items=items, total=total, limit=limit, offset=offset)

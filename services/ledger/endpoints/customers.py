@@ -15,7 +15,7 @@ from shared.ids import IdPath, IdQuery
 from shared.money import CurrencyCode
 from shared.problems import problem_responses
 from shared.runtime import Uow
-from shared.wire import DateIn
+from shared.wire import DateIn, OffsetQuery
 
 router = APIRouter(tags=["customers"], responses=problem_responses(401, 403))
 
@@ -28,7 +28,7 @@ async def list_customers(deps: Deps, uow: Uow, ctx: Reader, customer_id: IdQuery
                          currency: CurrencyCode | None = None, overdue_only: bool = False,
                          sort: str = Query("overdue", pattern="^(overdue|open|customer)$"),
                          limit: int = Query(50, ge=1, le=500),
-                         offset: int = Query(0, ge=0, le=1_000_000)) -> CustomerPage:
+                         offset: OffsetQuery = 0) -> CustomerPage:
     items, total = await views.customers(deps, uow, ctx, customer_id=customer_id, currency=currency,
                                          overdue_only=overdue_only, sort=sort, limit=limit, offset=offset)
     return CustomerPage(items=items, total=total, limit=limit, offset=offset)
@@ -73,5 +73,5 @@ async def statement(customer_id: IdPath, request: Request, deps: Deps, uow: Uow,
 @router.get("/journal", response_model=list[JournalEntryOut], summary="The append-only journal (audit)",
             responses=problem_responses(422))
 async def journal(deps: Deps, uow: Uow, ctx: Reader, customer_id: IdQuery = None,
-                  limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> list[JournalEntryOut]:
+                  limit: int = Query(100, ge=1, le=1000), offset: OffsetQuery = 0) -> list[JournalEntryOut]:
     return [JournalEntryOut.model_validate(e) for e in await views.journal(deps, uow, ctx, customer_id, limit, offset)]

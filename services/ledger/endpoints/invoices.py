@@ -14,7 +14,7 @@ from shared.events.ledger import InvoiceIssuedV1
 from shared.ids import IdPath, IdQuery
 from shared.problems import problem_responses
 from shared.runtime import Uow
-from shared.wire import DateIn
+from shared.wire import DateIn, OffsetQuery
 
 router = APIRouter(tags=["invoices"], responses=problem_responses(401, 403))
 
@@ -42,7 +42,7 @@ async def list_invoices(deps: Deps, uow: Uow, ctx: Reader, customer_id: IdQuery 
                         status: str | None = Query(None, pattern="^(open|partially_paid|settled|written_off)$"),
                         overdue_on: DateIn | None = Query(None, description="with an instalment open and past due "
                                                                           "on this date"),
-                        limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> InvoicePage:
+                        limit: int = Query(50, ge=1, le=500), offset: OffsetQuery = 0) -> InvoicePage:
     items, total = await views.invoices(deps, uow, ctx, customer_id=customer_id, status=status,
                                         overdue_on=overdue_on, limit=limit, offset=offset)
     return InvoicePage(items=[InvoiceOut.model_validate(i) for i in items], total=total, limit=limit, offset=offset)

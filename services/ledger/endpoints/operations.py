@@ -19,6 +19,7 @@ from shared.errors import RuleError
 from shared.ids import IdPath, IdQuery
 from shared.problems import problem_responses
 from shared.runtime import Uow
+from shared.wire import OffsetQuery
 
 router = APIRouter(tags=["operations"], responses=problem_responses(401, 403))
 
@@ -75,7 +76,7 @@ async def get_import(batch_id: IdPath, deps: Deps, uow: Uow, ctx: Finance) -> Im
                         "invoice that may never come: check with billing, or release it.")
 async def list_parked(deps: Deps, uow: Uow, ctx: Finance, customer_id: IdQuery = None,
                       status: str = Query("parked", pattern="^(parked|applied|released)$"),
-                      limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> ParkedPaymentPage:
+                      limit: int = Query(50, ge=1, le=500), offset: OffsetQuery = 0) -> ParkedPaymentPage:
     items, total = await views.parked_payments(deps, uow, ctx, customer_id=customer_id, status=status,
                                                limit=limit, offset=offset)
     return ParkedPaymentPage(items=items, total=total, limit=limit, offset=offset)

@@ -49,8 +49,10 @@ async def reverse_payment(payment_reference: IdPath, body: ReversalIn, deps: Dep
 
 
 @router.post("/refunds", status_code=201, response_model=RefundOut, summary="Refund cash on account",
-             description="Pays back unapplied cash or credit (oldest first); publishes `refund-issued`.",
-             responses=problem_responses(409, 422))
+             description="Pays back unapplied cash or credit (oldest first); publishes `refund-issued`. The same "
+                         "refund again returns 200 with the stored one.",
+             responses={200: {"description": "Already recorded with the same content", "model": RefundOut},
+                        **problem_responses(409, 422)})
 async def create_refund(body: RefundIn, deps: Deps, uow: Uow, ctx: Finance, response: Response) -> RefundOut:
     out = await payments.record_refund(deps, uow, ctx, **body.model_dump())
     response.status_code = 201 if out["created"] else 200

@@ -13,6 +13,13 @@ async def test_health_readiness_metrics_and_docs_are_open(tmp_path):
             spec = (await client.get(f"/{name}/openapi.json")).json()
             assert "Problem" in spec["components"]["schemas"]
             assert spec["components"]["securitySchemes"]["ApiKey"]["scheme"] == "bearer"
+            # every error the document declares is the problem+json we answer, never FastAPI's own shape
+            assert "HTTPValidationError" not in spec["components"]["schemas"]
+            for path, ops in spec["paths"].items():
+                for method, op in ops.items():
+                    for status, answer in op["responses"].items():
+                        if status.startswith("4") or status.startswith("5"):
+                            assert list(answer["content"]) == ["application/problem+json"], (path, method, status)
         metrics = await client.get("/ledger/metrics", headers={"Authorization": ""})
         assert "ar_http_requests_total" in metrics.text
 
@@ -95,3 +102,10 @@ async def test_key_lookups_are_shared_and_refreshed_in_the_background(tmp_path):
         assert all(r is principal for r in stale)  # answered at once from the cache
         await asyncio.sleep(0.05)
         assert queries == 2  # one background refresh for all of them
+
+
+async def test_timestamps_are_answered_with_their_zone(tmp_path):
+    async with embedded_product(tmp_path) as client:  # SQLite gives them back without one
+        await client.post("/ledger/v1/api-keys", json={"name": "auditor", "roles": ["auditor"]})
+        [*_, key] = (await client.get("/ledger/v1/api-keys")).json()
+        assert key["created_at"].endswith("+00:00") or key["created_at"].endswith("Z"), key

@@ -60,7 +60,7 @@ async def test_paging_bounds_roles_and_unknown_customers(tmp_path):
                                                 threshold_days=1, as_of=date(2026, 5, 2), due_date=date(2026, 5, 1),
                                                 days_overdue=1, open_amount="10.00", currency="CNY"))
         assert (await open_items(client))["total"] == 1
-        for params in ({"limit": 0}, {"limit": 501}, {"offset": -1}, {"offset": 1_000_001}):
+        for params in ({"limit": 0}, {"limit": 501}, {"offset": -1}, {"offset": 10_000_001}):
             r = await client.get("/credit/v1/customers/C1/receivables", params=params)
             assert r.status_code == 422, params
         assert (await open_items(client, offset=5))["items"] == []
