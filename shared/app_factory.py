@@ -102,8 +102,8 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
                 if "422" in responses:  # FastAPI's own validation answer is problem+json here too
                     responses["422"] = problem_responses(422)[422]
                 if method in ("post", "put", "patch") and "requestBody" in op:
-                    # every body is bounded, must be JSON (or an upload) and parse
-                    for status, described in problem_responses(400, 413, 415).items():
+                    # every body is bounded and must be JSON (or an upload)
+                    for status, described in problem_responses(413, 415).items():
                         responses.setdefault(str(status), described)
         for unused in ("HTTPValidationError", "ValidationError"):
             comps["schemas"].pop(unused, None)

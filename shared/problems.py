@@ -57,6 +57,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400 and exc.detail == _BODY_NOT_PARSED:  # e.g. bytes that are not UTF-8
+            return render(RuleError("the body is not valid JSON text", "body", "json_invalid"), request.url.path)
         problem = RuleError(str(exc.detail), status=exc.status_code)
         problem.slug, problem.title = "http-error", _titles.get(exc.status_code, "Error")
         return problem_response(exc.status_code, problem.body(request.url.path, current_correlation_id()),
@@ -70,6 +72,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(500, problem.body(request.url.path, current_correlation_id()))
 
 
+_BODY_NOT_PARSED = "There was an error parsing the body"  # FastAPI's bare 400: the same 422 as any bad JSON
 _titles = {404: "Not found", 405: "Method not allowed", 401: "Authentication required",
            403: "Not allowed", 409: "Conflict", 413: "Payload too large", 415: "Unsupported media type"}
 

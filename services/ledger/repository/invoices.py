@@ -5,8 +5,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from services.ledger.repository.base import (allocations, bulk_insert, disputed_changes, instalments, invoices, one_of,
-                                             rows_where_in)
+from services.ledger.domain.terms import AWAITING_RECEIPT
+from services.ledger.repository.base import (allocations, bulk_insert, disputed_changes, due_date_changes, instalments,
+                                             invoices, one_of, rows_where_in)
 from shared.db import UnitOfWork
 
 
@@ -77,8 +78,14 @@ def _filters(customer_id: str | None, status: str | None, overdue_on: date | Non
         disputed = (sa.select(sa.func.coalesce(sa.func.sum(disputed_changes.c.delta_minor), 0))
                     .where(disputed_changes.c.instalment_id == instalments.c.id,
                            disputed_changes.c.effective_date <= overdue_on).scalar_subquery())
+        moved_later = (sa.select(sa.func.coalesce(due_date_changes.c.previous_due_date,
+                                                  sa.literal(AWAITING_RECEIPT, sa.Date)))
+                       .where(due_date_changes.c.instalment_id == instalments.c.id,
+                              due_date_changes.c.effective_date > overdue_on)
+                       .order_by(due_date_changes.c.id).limit(1).scalar_subquery())
+        due_then = sa.func.coalesce(moved_later, instalments.c.due_date)  # the due date in force on that date
         where.append(sa.exists().where(
-            instalments.c.invoice_number == invoices.c.invoice_number, instalments.c.due_date < overdue_on,
+            instalments.c.invoice_number == invoices.c.invoice_number, due_then < overdue_on,
             instalments.c.effective_from <= overdue_on, instalments.c.amount_minor - applied > disputed))
     return where
 

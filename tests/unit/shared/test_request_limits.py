@@ -22,6 +22,8 @@ async def test_bodies_that_are_not_json_or_too_large_are_refused_before_any_rout
         r = await client.post(URL, content=b'{"invoice_number": ', headers={"content-type": "application/json"})
         assert r.status_code == 422
         assert r.json()["errors"][0]["field"] == "body" and r.json()["errors"][0]["rule"] == "json_invalid"
+        r = await client.post(URL, content=b"\xff\xfe{}", headers={"content-type": "application/json"})
+        assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "json_invalid"  # not UTF-8: not FastAPI's 400
         assert (await client.get("/ledger/v1/invoices")).status_code == 200  # GETs are not affected
 
 

@@ -47,6 +47,9 @@ async def test_an_invoice_on_receipt_terms_is_not_due_until_it_is_received(tmp_p
         # as of a day before the receipt, it was not due
         assert (await balance(client, as_of="2026-04-09"))["overdue_amount"] == "0.00"
         assert (await balance(client, as_of="2026-05-11"))["overdue_amount"] == "100.00"
+        for on, expected in (("2026-05-09", []), ("2026-05-11", ["R1"])):
+            listed = await client.get(f"{V1}/invoices", params={"overdue_on": on})
+            assert [i["invoice_number"] for i in listed.json()["items"]] == expected, on
 
 
 async def test_a_receipt_is_recorded_once(tmp_path):
@@ -137,3 +140,7 @@ async def test_an_approved_extension_moves_the_open_instalments_and_reruns_the_l
             ("A", -7, "2026-06-15")]  # the reminder again, from the new date
         # as of before the approval, A was overdue under its old date
         assert (await balance(client, as_of="2026-05-31"))["overdue_amount"] == "200.00"
+        overdue = await client.get(f"{V1}/invoices", params={"customer_id": "C1", "overdue_on": "2026-05-31"})
+        assert [i["invoice_number"] for i in overdue.json()["items"]] == ["A", "B"]
+        overdue = await client.get(f"{V1}/invoices", params={"customer_id": "C1", "overdue_on": "2026-06-09"})
+        assert [i["invoice_number"] for i in overdue.json()["items"]] == ["B"]
