@@ -72,6 +72,8 @@ class CreditConfig(BaseSettings):
     visit_sales_manager_limit: Decimal = Decimal(30000)
     visit_department_head_limit: Decimal = Decimal(50000)
     visit_min_term_days: int = 30
+    # dates a person enters (an assessment's as_of, a visit) may be this many days after today
+    future_days: int = Field(1, ge=0, le=31)
     # the scheduled job (re-rating cycle, reservation expiry); 0 disables it
     job_interval_seconds: float = Field(3600.0, ge=0)
 

@@ -1,18 +1,46 @@
 """HTTP shapes of the credit API (under /credit/v1). Amounts are decimal strings with an
-ISO currency code; dates are business dates."""
+ISO currency code; dates are business dates.
+
+What a client sends is bounded and the bounds are declared (issue 10): amounts, dates and
+currencies are shared/wire.py's types, identifiers shared/ids.py's (in paths too:
+`CustomerIdPath`), free text has a length and no control characters (PostgreSQL refuses
+NUL in text: it would be a 500), lists and maps have a size, integers a range, booleans are
+booleans."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Path, Query
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
 from services.credit.domain.approvals import ApplicationKind
 from services.credit.domain.credit_file import DocumentKind
 from services.credit.domain.red_flags import OwnFaultCause, RedFlag
-from shared.money import CurrencyCode, DecimalAmount
+from shared.ids import ID_PATTERN, BusinessId
+from shared.money import DecimalAmount
+from shared.wire import AmountIn, CurrencyIn, DateIn
 
-Id = Field(min_length=1, max_length=100)
+#: free text: tabs and line breaks, no other control characters
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+def Text(max_length: int, min_length: int = 0):  # noqa: N802 (a type, as pydantic's constr)
+    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length, pattern=TEXT_PATTERN)]
+
+
+def id_path(what: str):
+    return Annotated[str, Path(min_length=1, max_length=100, pattern=ID_PATTERN, description=what)]
+
+
+CustomerIdPath = id_path("the customer's id (no `/`, `?`, `#` or control characters; at most 100)")
+ApplicationIdPath = id_path("the application's id")
+HoldIdPath = id_path("the hold's id")
+OrderRefPath = id_path("the checked order's reference")
+Limit = Annotated[int, Query(ge=1, le=500, description="at most 500 per page")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+Grade = Annotated[str, StringConstraints(min_length=1, max_length=10, pattern=r"^[A-Z]$")]
+Days = Annotated[StrictInt, Field(ge=0, le=3650)]
 
 
 class Strict(BaseModel):
@@ -23,19 +51,19 @@ class Strict(BaseModel):
 
 class DocumentIn(Strict):
     kind: DocumentKind
-    reference: str = Field(min_length=1, max_length=200, description="document number, scan id or phone numbers")
-    received_on: date | None = None
-    expires_on: date | None = None
+    reference: Text(200, 1) = Field(description="document number, scan id or phone numbers")
+    received_on: DateIn | None = None
+    expires_on: DateIn | None = None
 
 
 class CustomerIn(Strict):
-    name: str = Field(min_length=1, max_length=200, examples=["上海某某贸易有限公司"])
-    region: str | None = Field(None, max_length=100)
-    customer_type: str | None = Field(None, max_length=100)
-    industry: str | None = Field(None, max_length=100)
-    salesperson: str | None = Field(None, max_length=100)
-    onboarded_on: date | None = Field(None, description="first business with us; none = a new customer")
-    currency: CurrencyCode | None = Field(None, description="the currency of the customer's credit (default CNY)")
+    name: Text(200, 1) = Field(examples=["上海某某贸易有限公司"])
+    region: Text(100) | None = None
+    customer_type: Text(100) | None = None
+    industry: Text(100) | None = None
+    salesperson: Text(100) | None = None
+    onboarded_on: DateIn | None = Field(None, description="first business with us; none = a new customer")
+    currency: CurrencyIn | None = Field(None, description="the currency of the customer's credit (default CNY)")
     documents: list[DocumentIn] = Field(default_factory=list, max_length=20)
 
 
@@ -159,18 +187,24 @@ class OpenItemsPage(BaseModel):
 class RedFlagIn(Strict):
     flag: RedFlag
     own_fault_cause: OwnFaultCause | None = Field(None, description="only for prior_bad_debt_or_breach")
-    note: str = Field("", max_length=500)
+    note: Text(500) = ""
+
+
+CriterionId = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")]
 
 
 class AssessmentIn(Strict):
-    scores: dict[str, int] = Field(description="the person-entered criteria, each 0..its weight",
-                                   examples=[{"financial_strength": 8, "operating_condition": 7,
-                                              "reputation_and_prospects": 9}])
-    investigated_repayment: int | None = Field(None, ge=0, description="repayment score from the credit "
-                                               "investigation, used only while the customer has no history")
-    contracted_12m: DecimalAmount | None = Field(None, description="contracted 12-month volume (签约销售量)")
-    red_flags: list[RedFlagIn] = Field(default_factory=list, description="flags found by a person (002 §8)")
-    as_of: date | None = None
+    scores: dict[CriterionId, Annotated[StrictInt, Field(ge=0, le=100)]] = Field(
+        max_length=20, description="the person-entered criteria, each 0..its weight",
+        examples=[{"financial_strength": 8, "operating_condition": 7, "reputation_and_prospects": 9}])
+    investigated_repayment: StrictInt | None = Field(None, ge=0, le=100, description="repayment score from the "
+                                                     "credit investigation, used only while the customer has no "
+                                                     "history")
+    contracted_12m: AmountIn | None = Field(None, description="contracted 12-month volume (签约销售量), in the "
+                                                             "customer's credit currency")
+    red_flags: list[RedFlagIn] = Field(default_factory=list, max_length=20,
+                                       description="flags found by a person (002 §8)")
+    as_of: DateIn | None = Field(None, description="default today; never after today")
 
 
 class AssessmentOut(BaseModel):
@@ -190,19 +224,20 @@ class AssessmentOut(BaseModel):
 # --- applications ----------------------------------------------------------------------------
 
 class ApplicationIn(Strict):
-    customer_id: str = Id
+    customer_id: BusinessId
     kind: ApplicationKind
-    grade: str | None = Field(None, max_length=10, description="grade_limit_term")
-    limit: DecimalAmount | None = Field(None, description="grade_limit_term")
-    term_days: int | None = Field(None, ge=0, le=365, description="grade_limit_term")
-    amount: DecimalAmount | None = Field(None, description="temporary_limit")
-    currency: CurrencyCode | None = Field(None, description="of limit/amount; must be the customer's")
-    valid_from: date | None = Field(None, description="temporary_limit")
-    expires_on: date | None = Field(None, description="temporary_limit")
-    extra_days: int | None = Field(None, ge=1, le=365, description="term_extension")
-    invoice_numbers: list[str] = Field(default_factory=list, max_length=100,
-                                       description="term_extension: these invoices (else the customer's term)")
-    comment: str = Field("", max_length=2000)
+    grade: Grade | None = Field(None, description="grade_limit_term")
+    limit: AmountIn | None = Field(None, description="grade_limit_term")
+    term_days: StrictInt | None = Field(None, ge=0, le=365, description="grade_limit_term")
+    amount: AmountIn | None = Field(None, description="temporary_limit")
+    currency: CurrencyIn | None = Field(None, description="of limit/amount; must be the customer's")
+    valid_from: DateIn | None = Field(None, description="temporary_limit")
+    expires_on: DateIn | None = Field(None, description="temporary_limit")
+    extra_days: StrictInt | None = Field(None, ge=1, le=365, description="term_extension")
+    invoice_numbers: list[BusinessId] = Field(default_factory=list, max_length=100,
+                                              description="term_extension: these invoices (else the customer's "
+                                                          "term)")
+    comment: Text(2000) = ""
 
 
 class StepOut(BaseModel):
@@ -232,17 +267,17 @@ class ApplicationOut(BaseModel):
 
 class DecisionIn(Strict):
     decision: Literal["approve", "reject"]
-    comment: str = Field("", max_length=2000, description="required for a rejection")
+    comment: Text(2000) = Field("", description="required for a rejection")
 
 
 # --- checks, holds ------------------------------------------------------------------------------
 
 class CheckIn(Strict):
-    customer_id: str = Id
-    amount: DecimalAmount
-    currency: CurrencyCode
-    order_ref: str = Id
-    reserve: bool = Field(False, description="on approve, reserve the amount until invoiced or expiry")
+    customer_id: BusinessId
+    amount: AmountIn
+    currency: CurrencyIn
+    order_ref: BusinessId
+    reserve: StrictBool = Field(False, description="on approve, reserve the amount until invoiced or expiry")
 
 
 class ReasonOut(BaseModel):
@@ -287,11 +322,11 @@ class CheckOut(BaseModel):
 
 
 class OverrideIn(Strict):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text(2000, 1)
 
 
 class HoldIn(Strict):
-    reason: str = Field(min_length=1, max_length=2000, examples=["customer moving assets"])
+    reason: Text(2000, 1) = Field(examples=["customer moving assets"])
 
 
 # --- history, visits, re-rating ----------------------------------------------------------------
@@ -306,8 +341,8 @@ class HistoryEntryOut(BaseModel):
 
 class VisitIn(Strict):
     role: Literal["sales_manager", "department_head"]
-    visited_on: date
-    note: str = Field("", max_length=2000)
+    visited_on: DateIn = Field(description="never after today")
+    note: Text(2000) = ""
 
 
 class DueVisitOut(BaseModel):

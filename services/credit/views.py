@@ -14,14 +14,13 @@ from services.credit.domain.receivables import summarize_overdue
 from services.credit.domain.rerating import VisitCandidate, last_visits, visits_due
 from services.credit.handlers.common import items_of, money
 from services.credit.handlers.grading import credit_file
-from services.credit.repository import utc
 from services.credit.schemas import (
     ApplicationOut, AssessmentOut, CompletenessOut, CustomerOut, DocumentOut, DueVisitOut, ExposureOut, HoldOut,
     OpenItemOut, OpenItemsPage, OverdueOut, StepOut, SuggestionOut, TemporaryLimitOut,
 )
 from services.credit.tables import AssessmentRow, HoldRow
 from shared.context import Context
-from shared.db import UnitOfWork
+from shared.db import UnitOfWork, as_utc
 from shared.errors import NotFound
 from shared.money import from_minor
 
@@ -44,7 +43,7 @@ def _suggestion(a: AssessmentRow) -> SuggestionOut:
 def assessment_out(a: AssessmentRow) -> AssessmentOut:
     return AssessmentOut(assessment_id=a.assessment_id, customer_id=a.customer_id, as_of=a.as_of, trigger=a.trigger,
                          assessed_by=a.assessed_by, grade=a.grade, total=a.total, scores=a.scores,
-                         suggested=_suggestion(a), why=a.result, created_at=utc(a.created_at))
+                         suggested=_suggestion(a), why=a.result, created_at=as_utc(a.created_at))
 
 
 async def _one(uow: UnitOfWork, get, key: str, what: str):
@@ -150,12 +149,13 @@ async def timeline(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id:
         detail = dict(h.detail or {})
         if h.kind == "file_version" and detail.get("version") in versions:
             detail["snapshot"] = versions[detail["version"]].snapshot
-        entries.append({"at": utc(h.at), "effective_date": h.effective_date, "kind": h.kind,
+        entries.append({"at": as_utc(h.at), "effective_date": h.effective_date, "kind": h.kind,
                         "summary": h.summary, "detail": detail})
     for c in checks:
         result = json.loads(c.result)
         codes = ", ".join(r["code"] for r in result["reasons"]) or "no reasons"
-        entries.append({"at": utc(c.checked_at), "effective_date": utc(c.checked_at).date(), "kind": "check",
+        at = as_utc(c.checked_at)
+        entries.append({"at": at, "effective_date": at.date(), "kind": "check",
                         "summary": f"check of order {c.order_ref} for {result['amount']} {result['currency']}: "
                                    f"{c.decision} ({codes})", "detail": result})
     entries.sort(key=lambda e: e["at"], reverse=True)
@@ -184,5 +184,6 @@ async def application(deps: CreditDeps, uow: UnitOfWork, ctx: Context, applicati
         application_id=row.application_id, customer_id=row.customer_id, kind=row.kind, request=row.request,
         state=row.state, pending_role=row.pending_role, submitted_by=row.submitted_by,
         steps=[StepOut(seq=s.seq, actor_id=s.actor_id, actor_name=s.actor_name, role=s.role, decision=s.decision,
-                       from_state=s.from_state, to_state=s.to_state, comment=s.comment, at=utc(s.at)) for s in steps],
-        created_at=utc(row.created_at), updated_at=utc(row.updated_at))
+                       from_state=s.from_state, to_state=s.to_state, comment=s.comment, at=as_utc(s.at))
+               for s in steps],
+        created_at=as_utc(row.created_at), updated_at=as_utc(row.updated_at))

@@ -9,7 +9,7 @@ from services.credit.auth import Decider, Reader, Submitter
 from services.credit.deps import Deps
 from services.credit.domain.approvals import Decision
 from services.credit.handlers import applications
-from services.credit.schemas import ApplicationIn, ApplicationOut, DecisionIn
+from services.credit.schemas import ApplicationIdPath, ApplicationIn, ApplicationOut, DecisionIn
 from shared.problems import problem_responses
 from shared.runtime import Uow
 
@@ -32,7 +32,7 @@ async def submit(body: ApplicationIn, deps: Deps, uow: Uow, ctx: Submitter) -> A
 
 @router.get("/applications/{application_id}", response_model=ApplicationOut,
             summary="An application and its audit trail", responses=problem_responses(404))
-async def get(application_id: str, deps: Deps, uow: Uow, ctx: Reader) -> ApplicationOut:
+async def get(application_id: ApplicationIdPath, deps: Deps, uow: Uow, ctx: Reader) -> ApplicationOut:
     return await views.application(deps, uow, ctx, application_id)
 
 
@@ -41,6 +41,7 @@ async def get(application_id: str, deps: Deps, uow: Uow, ctx: Reader) -> Applica
              description="sales_admin reviews → finance approves → general_manager approves. The submitter never "
                          "decides, nor does anyone twice, nor a wrong role (403). A decided application is a 409.",
              responses=problem_responses(404, 409, 422))
-async def decide(application_id: str, body: DecisionIn, deps: Deps, uow: Uow, ctx: Decider) -> ApplicationOut:
+async def decide(application_id: ApplicationIdPath, body: DecisionIn, deps: Deps, uow: Uow,
+                 ctx: Decider) -> ApplicationOut:
     await applications.decide_on(deps, uow, ctx, application_id, Decision(body.decision), body.comment)
     return await views.application(deps, uow, ctx, application_id)

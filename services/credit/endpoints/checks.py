@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from services.credit.auth import CHECKERS, Overrider
 from services.credit.deps import Deps
 from services.credit.handlers import checks
-from services.credit.schemas import CheckIn, CheckOut, OverrideIn
+from services.credit.schemas import CheckIn, OrderRefPath, CheckOut, OverrideIn
 from shared.plain_route import PlainRoute, authorize, json_body, json_body_doc
 from shared.problems import problem_responses
 from shared.runtime import Uow, service_deps, unit_of_work
@@ -40,5 +40,5 @@ router.add_api_route(
 @router.post("/checks/{order_ref}/override", response_model=CheckOut, summary="Approve a review, with a reason",
              description="finance or general_manager; only a review can be overridden (a reject is a 409).",
              responses=problem_responses(404, 409, 422))
-async def override(order_ref: str, body: OverrideIn, deps: Deps, uow: Uow, ctx: Overrider) -> Response:
+async def override(order_ref: OrderRefPath, body: OverrideIn, deps: Deps, uow: Uow, ctx: Overrider) -> Response:
     return Response(content=await checks.override(deps, uow, ctx, order_ref, body.reason), media_type=JSON)

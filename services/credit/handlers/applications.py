@@ -20,7 +20,7 @@ from services.credit.handlers.common import actor_of, history, money
 from services.credit.handlers.ledger import extend
 from services.credit.tables import ApplicationRow, ApplicationStepRow, CreditProfileRow, TemporaryLimitRow
 from shared.context import Context
-from shared.db import UnitOfWork
+from shared.db import UnitOfWork, as_utc
 from shared.errors import NotFound, RuleError
 from shared.events.credit import CreditLimitChangedV1
 from shared.money import Money, MoneyError
@@ -97,7 +97,7 @@ def _request_from(kind: str, data: dict):
 
 
 def _domain(row: ApplicationRow, steps: list[ApplicationStepRow]) -> CreditApplication:
-    audit = tuple(AuditEntry(s.actor_id, s.role, repository.utc(s.at), Decision(s.decision),
+    audit = tuple(AuditEntry(s.actor_id, s.role, as_utc(s.at), Decision(s.decision),
                              ApplicationState(s.from_state) if s.from_state else None, ApplicationState(s.to_state),
                              s.comment) for s in steps)
     return CreditApplication(row.application_id, row.customer_id, _request_from(row.kind, row.request),

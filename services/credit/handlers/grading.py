@@ -26,6 +26,7 @@ from shared.db import UnitOfWork
 from shared.errors import NotFound, RuleError
 from shared.events.credit import CreditGradeChangedV1
 from shared.money import Money
+from shared.wire import not_after
 
 
 def credit_file(row: CreditFileRow, documents) -> CreditFile:
@@ -158,6 +159,7 @@ async def assess(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id: s
         if file_row is None or profile is None:
             raise NotFound(f"no credit file for customer {customer_id!r}")
         reported_flags(inputs.get("red_flags", []))
+        not_after(as_of, ctx.today, deps.policy.config.future_days, "as_of", "an assessment")
         row = await _rate(deps, uow, ctx, file_row, profile, scores, inputs, ctx.on(as_of), "manual", ctx.actor,
                           always_store=True)
         await uow.commit()

@@ -5,7 +5,7 @@ path) are in `repository.checks`, batched across concurrent checks on PostgreSQL
 `repository.check_store`."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -16,11 +16,6 @@ from services.credit.tables import (
     RedFlagRow, ReceivableRow, RepaymentRow, ReservationRow, TemporaryLimitRow, VisitRow,
 )
 from shared.db import UnitOfWork, chunked
-
-
-def utc(at: datetime) -> datetime:
-    """SQLite gives naive datetimes back: they were stored in UTC."""
-    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
 
 
 async def _all(uow: UnitOfWork, stmt) -> list:
