@@ -83,6 +83,7 @@ async def customer(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id:
     limit = effective_limit(money(p.limit_minor, cur), [TemporaryLimit(money(t.amount_minor, cur), t.expires_on,
                                                                        t.valid_from) for t in temps], today)
     overdue = summarize_overdue(items, today, cur)
+    prepay = prepayment_only(policy.scale, p.grade)
     cfile = credit_file(f, docs)
     completeness = cfile.completeness(today, policy.grading.required_documents)
     why = None
@@ -110,10 +111,10 @@ async def customer(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id:
                              disputed=exposure.disputed.amount, reservations=exposure.reservations.amount,
                              include_reservations=exposure.policy.include_reservations,
                              include_disputed=exposure.policy.include_disputed),
-        available_credit=available_credit(limit, exposure.total).amount,
+        available_credit=available_credit(limit, exposure.total, not prepay).amount,
         overdue=OverdueOut(amount=overdue.amount.amount, max_days_overdue=overdue.max_days_overdue),
         holds=[hold_out(h) for h in holds], blacklisted=p.blacklisted,
-        prepayment_only=prepayment_only(policy.scale, p.grade),
+        prepayment_only=prepay,
         suggested=_suggestion(a) if a is not None else None, why=why)
 
 

@@ -15,7 +15,7 @@ The decision is the most severe reason (reject > review > approve); `reasons` li
 reason that applies in the order above, so `reasons[0]` of the decisive severity explains it.
 
 Effective limit = limit + temporary limits valid today (added, not replacing). Available
-credit = effective limit − exposure, not below 0. An approved check with `reserve` yields the
+credit = effective limit − exposure, not below 0; 0 for a customer on prepayment only. An approved check with `reserve` yields the
 reservation to store (expires after `reservation_days`). A `review` may be overridden by an
 authorised role (finance, general_manager) with a reason → approved_by_override; a reject
 never. The caller fills `overdue_amount`/`max_days_overdue` with
@@ -181,7 +181,11 @@ def effective_limit(limit: Money, temporary_limits: Iterable[TemporaryLimit], to
     return sum((t.amount for t in temporary_limits if t.is_valid(today)), limit)
 
 
-def available_credit(limit: Money, exposure: Money) -> Money:
+def available_credit(limit: Money, exposure: Money, extends_credit: bool = True) -> Money:
+    """What is left of the limit, never below 0; nothing for a customer on prepayment only
+    (grade E or not graded), whatever limit is on file."""
+    if not extends_credit:
+        return zero(limit.currency)
     return max(limit - exposure, zero(limit.currency))
 
 
@@ -193,7 +197,8 @@ def check_credit(request: CheckRequest, state: CustomerCreditState | None, today
     limit = effective_limit(state.limit, state.temporary_limits, today)
     reasons = _reasons(request, state, limit, policy)
     decision = max((r.severity for r in reasons), key=_SEVERITY.__getitem__, default=CheckDecision.APPROVE)
-    available = available_credit(limit, state.exposure)
+    extends = state.grade is not None and policy.scale.extends_credit(state.grade)
+    available = available_credit(limit, state.exposure, extends)
     reservation = _reservation(request, today, policy) if decision is CheckDecision.APPROVE else None
     return CheckResult(decision, tuple(reasons), request, state.grade, state.exposure, limit,
                        available, reservation)

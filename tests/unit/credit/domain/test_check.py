@@ -230,3 +230,12 @@ def test_the_effective_limit_adds_the_temporary_limits_valid_today_and_available
     assert effective_limit(cny("10000"), temps, TODAY) == cny("15000")
     assert available_credit(cny("15000"), cny("4000")) == cny("11000")
     assert available_credit(cny("15000"), cny("16000")) == cny("0")
+
+
+@pytest.mark.parametrize("grade", ["E", None])
+def test_a_prepayment_only_customer_has_no_available_credit(grade):
+    """Grade E (or none) buys on prepayment only: whatever limit is on file, nothing is available."""
+    r = check(replace(STATE, grade=grade, exposure=cny("0")))
+    assert r.decision is RJ and r.codes == (ReasonCode.PREPAYMENT_REQUIRED,)
+    assert r.available_credit == cny("0") and r.effective_limit == cny("100000")
+    assert available_credit(cny("100000"), cny("0"), extends_credit=False) == cny("0")
