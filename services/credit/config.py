@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.credit.domain.check import CheckPolicy
+from services.credit.domain.check import CheckDecision, CheckPolicy
 from services.credit.domain.exposure import ExposurePolicy, ReleaseMode
 from services.credit.domain.grade_scale import (
     FIVE_LEVEL_SCALE, FOUR_LEVEL_SCALE, THREE_LEVEL_SCALE, GradeScale,
@@ -61,6 +61,8 @@ class CreditConfig(BaseSettings):
     over_limit_tolerance_percent: Decimal = Field(Decimal(10), ge=0, le=100)
     overdue_review_after_days: int = Field(0, ge=0)
     overdue_reject_after_days: int | None = Field(None, ge=0)
+    term_exceeds_decision: Literal["review", "reject"] = Field(
+        "review", description="an order asking for a longer term than approved")
     reservation_days: int = Field(30, ge=1)
     reservation_release: ReleaseMode = ReleaseMode.FULL
     # exposure composition
@@ -139,7 +141,8 @@ def build_policy(config: CreditConfig | None = None) -> CreditPolicy:
                         overdue_review_after_days=config.overdue_review_after_days,
                         overdue_reject_after_days=config.overdue_reject_after_days,
                         override_roles=frozenset({roles.FINANCE, roles.GENERAL_MANAGER}),
-                        reservation_days=config.reservation_days, scale=scale)
+                        reservation_days=config.reservation_days, scale=scale,
+                        term_exceeds_decision=CheckDecision(config.term_exceeds_decision))
     exposure = ExposurePolicy(include_reservations=config.exposure_include_reservations,
                               include_disputed=config.exposure_include_disputed)
     cur = config.base_currency

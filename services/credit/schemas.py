@@ -278,11 +278,13 @@ class CheckIn(Strict):
     currency: CurrencyIn
     order_ref: BusinessId
     reserve: StrictBool = Field(False, description="on approve, reserve the amount until invoiced or expiry")
+    term_days: Days | None = Field(None, description="the payment term the order asks for (days); longer than the "
+                                                     "customer's approved term: term_exceeds_approved")
 
 
 class ReasonOut(BaseModel):
     code: Literal["unknown_customer", "currency_mismatch", "blacklisted", "on_hold", "prepayment_required",
-                  "over_limit", "overdue_debt"]
+                  "over_limit", "overdue_debt", "term_exceeds_approved"]
     severity: Literal["review", "reject"]
     detail: str
 
@@ -318,6 +320,8 @@ class CheckOut(BaseModel):
     reserved: DecimalAmount | None
     reservation: ReservationOut | None
     override: OverrideOut | None
+    term_days: int | None = Field(None, description="the term the order asked for")
+    approved_term_days: int | None = Field(None, description="the customer's approved term")
     checked_at: datetime
 
 

@@ -105,10 +105,11 @@ def configure(client, **overrides) -> None:
 
 
 async def check(client, k, cid: str, amount: str, order_ref: str, currency: str = "CNY", reserve: bool = False,
-                role: str = "sales"):
-    return await client.post("/credit/v1/checks", json={"customer_id": cid, "amount": amount, "currency": currency,
-                                                        "order_ref": order_ref, "reserve": reserve},
-                             headers=k[role])
+                role: str = "sales", term_days: int | None = None):
+    body = {"customer_id": cid, "amount": amount, "currency": currency, "order_ref": order_ref, "reserve": reserve}
+    if term_days is not None:
+        body["term_days"] = term_days
+    return await client.post("/credit/v1/checks", json=body, headers=k[role])
 
 
 async def outbox_events(client, topic: str) -> list[dict]:

@@ -23,7 +23,7 @@ async def check(request: Request) -> Response:
     ctx = await authorize(request, CHECKERS)
     body = await json_body(request, CheckIn)
     text = await checks.check(service_deps(request), unit_of_work(request), ctx, body.customer_id, body.amount,
-                              body.currency, body.order_ref, body.reserve)
+                              body.currency, body.order_ref, body.reserve, body.term_days)
     # The handler returns the stored JSON: sent as is, not re-validated against CheckOut.
     return Response(content=text, media_type=JSON)
 
@@ -32,7 +32,8 @@ router.add_api_route(
     "/checks", check, methods=["POST"], route_class_override=PlainRoute, response_model=CheckOut,
     summary="Check an order against the customer's credit",
     description="approve, review or reject with every reason (unknown_customer, currency_mismatch, blacklisted, "
-                "on_hold, prepayment_required, over_limit, overdue_debt). Idempotent per order_ref: the same body "
+                "on_hold, prepayment_required, over_limit, overdue_debt, term_exceeds_approved: an order asking for a "
+                "longer `term_days` than approved). Idempotent per order_ref: the same body "
                 "returns the first result, another body is a 409.",
     responses=problem_responses(409, 422), openapi_extra=json_body_doc(CheckIn))
 
