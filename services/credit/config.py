@@ -43,6 +43,9 @@ class CreditConfig(BaseSettings):
     repayment_weight: int = Field(40, ge=1)
     purchases_weight: int = Field(30, ge=1)
     entered_criteria: dict[str, int] = Field(default_factory=lambda: dict(_DEFAULT_ENTERED))
+    written_off_repayment_max_percent: Decimal = Field(
+        Decimal(75), ge=0, le=100, description="the highest repayment score (% of its weight) while a write-off is "
+                                               "in the window: below the A floor by default")
     grade_scale: Literal["A-E", "A-D", "A-C"] = "A-E"
     downgrade_mode: DowngradeMode = DowngradeMode.ONE_LEVEL
     new_customer_months: int = Field(12, ge=0)
@@ -152,7 +155,8 @@ def build_policy(config: CreditConfig | None = None) -> CreditPolicy:
         VisitRule(Money.of(config.visit_department_head_limit, cur), config.visit_min_term_days,
                   (roles.SALES_MANAGER, roles.DEPARTMENT_HEAD)),
     ))
-    return CreditPolicy(config=config, grading=grading, repayment=RepaymentPolicy(),
+    return CreditPolicy(config=config, grading=grading, repayment=RepaymentPolicy(
+                            written_off_max_fraction=config.written_off_repayment_max_percent / 100),
                         purchases=PurchasesPolicy(currency=cur),
                         limits=limits, holds=holds, check=check, exposure=exposure,
                         rerating=ReratingPolicy(config.rerating_month, config.rerating_day), visits=visits)

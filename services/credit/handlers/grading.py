@@ -74,6 +74,8 @@ async def _history_inputs(deps: CreditDeps, uow: UnitOfWork, profile: CreditProf
     records = [RepaymentRecord(r.due_date, money(r.amount_minor, cur), r.paid_on)
                for r in await repository.repayments_of(uow, profile.customer_id) if r.currency == cur]
     records += open_records(await open_items(uow, profile.customer_id, cur))
+    records += [RepaymentRecord(w.effective_date, money(w.amount_minor, cur), None, written_off=True)
+                for w in await repository.write_offs_of(uow, profile.customer_id) if w.currency == cur]
     start = add_months(as_of, -policy.repayment.window_months)
     broken = await repository.broken_promises_since(uow, profile.customer_id, start, as_of)
     purchases_cur = policy.purchases.currency

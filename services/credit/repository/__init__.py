@@ -190,6 +190,13 @@ async def add_fact(uow: UnitOfWork, kind: str, key: str, customer_id: str, effec
     return True
 
 
+async def write_offs_of(uow: UnitOfWork, customer_id: str) -> list[LedgerFactRow]:
+    """The customer's write-offs (bad debt), as applied: the worst repayments."""
+    return await _all(uow, select(LedgerFactRow).where(LedgerFactRow.customer_id == customer_id,
+                                                       LedgerFactRow.kind == "write_off")
+                      .order_by(LedgerFactRow.effective_date, LedgerFactRow.key))
+
+
 async def fact_keys(uow: UnitOfWork, kind: str, keys) -> set[str]:
     """Which of these business keys were applied already, for a batch of facts of one kind."""
     found: set[str] = set()

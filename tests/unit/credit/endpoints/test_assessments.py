@@ -161,3 +161,25 @@ async def test_scorecard_outside_its_ranges_is_422(tmp_path):
         assert r.status_code == 403
         r = await client.post("/credit/v1/customers/NOPE/assessments", json={"scores": {}}, headers=k["finance"])
         assert r.status_code == 404
+
+
+async def test_a_write_off_is_the_worst_repayment_even_when_its_red_flag_is_excused(tmp_path):
+    """Writing off a bad debt used to take it out of the repayment history (it was no longer
+    open), so the sub-score rose; with the flag excused (our fault) the customer ended at A."""
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "C1")
+        await good_history(client)
+        assert (await assess(client, k, "C1"))["grade"] == "A"
+        await ledger(client, invoice("C1-W", "500", date(2026, 3, 1), date(2026, 3, 31)))
+        await ledger(client, DisputeResolvedV1(dispute_id="D-1", invoice_number="C1-W", customer_id="C1",
+                                               resolved_date=date(2026, 5, 1), outcome="valid", amount="500",
+                                               adjusted_amount="0", currency="CNY", our_fault=True))
+        await ledger(client, InvoiceWrittenOffV1(write_off_id="WO-1", invoice_number="C1-W", customer_id="C1",
+                                                 effective_date=date(2026, 6, 1), amount="500", currency="CNY",
+                                                 reason="uncollectable", requested_by="fin", approved_by="gm"))
+        view = (await client.get("/credit/v1/customers/C1")).json()
+        repayment = next(c for c in view["why"]["criteria"] if c["id"] == "repayment")
+        assert view["why"]["red_flags"]["excused"] and not view["why"]["red_flags"]["applied"]
+        assert repayment["points"] <= 30 and repayment["inputs"]["written_off"] == "500.00 CNY", repayment
+        assert view["grade"] not in ("A", "E")
