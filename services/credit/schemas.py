@@ -169,7 +169,9 @@ class OpenItemOut(BaseModel):
     amount: DecimalAmount
     open_amount: DecimalAmount
     currency: str
-    disputed: bool = Field(description="its invoice has an amount in dispute")
+    disputed: bool = Field(description="part of it is in dispute")
+    disputed_amount: DecimalAmount = Field(description="the part of its open amount in dispute: its invoice's "
+                                                       "disputed amount covers the open instalments oldest due first")
     days_overdue: int = Field(description="today - extended_due_date, never negative")
 
 

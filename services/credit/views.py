@@ -132,7 +132,9 @@ async def open_items(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_i
                                 extended_days=rec.extended_days or 0, extended_due_date=item.due_date,
                                 amount=from_minor(inst.amount_minor, inst.currency),
                                 open_amount=item.open_amount.amount, currency=inst.currency,
-                                disputed=item.disputed, days_overdue=item.days_overdue(ctx.today)))
+                                disputed=item.disputed,
+                                disputed_amount=(item.open_amount - item.undisputed_amount).amount,
+                                days_overdue=item.days_overdue(ctx.today)))
     return OpenItemsPage(customer_id=customer_id, as_of=ctx.today, total=total, limit=limit, offset=offset,
                          items=rows)
 

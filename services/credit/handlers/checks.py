@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 import pydantic_core
 import sqlalchemy.exc as sa_exc
@@ -31,7 +31,7 @@ from services.credit.domain.check import (
 )
 from services.credit.domain.exposure import Exposure, ExposurePolicy, Reservation, compute_exposure
 from services.credit.domain.holds import Hold, HoldKind
-from services.credit.domain.receivables import open_item, summarize_overdue
+from services.credit.domain.receivables import OpenInstalment, open_items, summarize_overdue
 from services.credit.handlers.common import actor_of, history
 from services.credit.repository.check_store import CheckStore
 from services.credit.repository.checks import (
@@ -71,9 +71,9 @@ def _credit_state(customer_id: str, state: CheckState, today: date,
     another currency than the customer's credit currency are left out (no conversion)."""
     profile = state.profile
     cur = profile.currency
-    items = [open_item(i.invoice_number, i.due_date, i.extended_days, Money.from_minor(i.open_minor, cur),
-                       bool(i.disputed_minor))
-             for i in state.instalments if i.currency == cur]
+    items = open_items([OpenInstalment(i.invoice_number, i.seq, i.due_date + timedelta(days=i.extended_days or 0),
+                                       Money.from_minor(i.open_minor, cur), i.disputed_minor)
+                        for i in state.instalments if i.currency == cur])
     reservations = [Reservation(v.order_ref, Money.from_minor(v.amount_minor, cur), v.expires_on)
                     for v in state.reservations if v.currency == cur]
     exposure = compute_exposure(items, reservations, today, cur, policy)

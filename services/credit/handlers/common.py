@@ -3,10 +3,11 @@ field, the timeline, the customer's open items as the rules see them."""
 from __future__ import annotations
 
 import contextlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from services.credit import repository
-from services.credit.domain.receivables import OpenItem, open_item
+from services.credit.domain.receivables import OpenInstalment, OpenItem
+from services.credit.domain.receivables import open_items as open_items_of
 from services.credit.domain.roles import Actor
 from services.credit.tables import InstalmentRow, ReceivableRow
 from shared.context import Context
@@ -36,11 +37,11 @@ def money(minor: int, currency: str) -> Money:
 
 
 def items_of(pairs: list[tuple[InstalmentRow, ReceivableRow]], currency: str | None = None) -> list[OpenItem]:
-    """Open instalments (with their invoice) as open items; only those in `currency` if given
-    (there is no conversion)."""
-    return [open_item(i.invoice_number, i.due_date, r.extended_days, money(i.open_minor, i.currency),
-                      r.disputed_minor > 0, i.seq)
-            for i, r in pairs if currency is None or i.currency == currency]
+    """Open instalments (with their invoice) as open items, each with its share of its
+    invoice's disputed amount; only those in `currency` if given (there is no conversion)."""
+    return open_items_of(OpenInstalment(i.invoice_number, i.seq, i.due_date + timedelta(days=r.extended_days or 0),
+                                        money(i.open_minor, i.currency), r.disputed_minor)
+                         for i, r in pairs if currency is None or i.currency == currency)
 
 
 async def open_items(uow: UnitOfWork, customer_id: str, currency: str | None = None) -> list[OpenItem]:

@@ -344,6 +344,7 @@ async def dispute_opened(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e: Dis
         r = await repository.get_receivable(uow, e.invoice_number)
         if r is not None:
             r.disputed_minor += minor
+            await _after_paydown(deps, uow, ctx, e.customer_id, e.opened_date, None)  # less undisputed overdue
         await uow.commit()
 
 
@@ -360,6 +361,8 @@ async def dispute_resolved(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e: D
             await uow.commit()
             return
         r.disputed_minor = released_dispute(r.disputed_minor, opened.amount_minor if opened else None)
+        await repository.flush(uow)  # the debt is undisputed again: overdue beyond the threshold, held again
+        await holds.evaluate_overdue(deps, uow, ctx, e.customer_id, max(e.resolved_date, ctx.today))
         rows = await repository.red_flags_of_invoice(uow, e.invoice_number)
         excused = set(excused_by_dispute(
             [RaisedFlag(f.source_key, RedFlag(f.flag), OwnFaultCause(f.own_fault_cause) if f.own_fault_cause

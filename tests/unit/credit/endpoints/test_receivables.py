@@ -24,14 +24,14 @@ async def test_one_row_per_open_instalment_oldest_due_first_and_why_a_check_is_a
         first = page["items"][0]
         assert first == {"invoice_number": "I-3", "seq": 1, "due_date": "2026-04-15", "extended_days": 0,
                          "extended_due_date": "2026-04-15", "amount": "3000.00", "open_amount": "3000.00",
-                         "currency": "CNY", "disputed": False, "days_overdue": 47}
+                         "currency": "CNY", "disputed": False, "disputed_amount": "0.00", "days_overdue": 47}
         assert (await check(client, k, "C1", "1", "SO-1")).json()["reasons"][0]["code"] == "prepayment_required"
         second = await open_items(client, limit=2, offset=2)
         assert second["total"] == 4 and [(i["invoice_number"], i["seq"]) for i in second["items"]] == [
             ("I-1", 1), ("I-3", 3)]
 
 
-async def test_disputes_and_extensions_are_shown_on_every_instalment_of_their_invoice(tmp_path):
+async def test_disputes_and_extensions_are_shown_on_the_instalments_of_their_invoice(tmp_path):
     async with embedded_product(tmp_path, names=["credit"]) as client:
         k = await keys(client)
         await customer(client, "C1")
@@ -47,7 +47,8 @@ async def test_disputes_and_extensions_are_shown_on_every_instalment_of_their_in
                                   json={"decision": "approve"}, headers=k[who])
             assert r.status_code == 200, r.text
         items = (await open_items(client))["items"]
-        assert {i["disputed"] for i in items} == {True} and {i["extended_days"] for i in items} == {20}
+        assert [i["disputed_amount"] for i in items] == ["500.00", "0.00", "0.00"]  # the oldest due first
+        assert [i["disputed"] for i in items] == [True, False, False] and {i["extended_days"] for i in items} == {20}
         assert [(i["extended_due_date"], i["days_overdue"]) for i in items] == [
             ("2026-05-05", 27), ("2026-06-04", 0), ("2026-08-04", 0)]
 

@@ -134,5 +134,5 @@ async def test_credit_notes_and_disputes_that_came_before_their_invoice_apply_to
         await ledger(client, THREE)
         items = (await open_items(client))["items"]
         assert [i["open_amount"] for i in items] == ["2200.00", "4500.00", "1500.00"]
-        assert {i["disputed"] for i in items} == {True}
-        assert (await standing(client))["exposure"]["disputed"] == "8200.00"
+        assert [i["disputed_amount"] for i in items] == ["800.00", "0.00", "0.00"]  # the oldest due first
+        assert (await standing(client))["exposure"]["disputed"] == "800.00"
