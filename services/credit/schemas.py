@@ -163,16 +163,16 @@ class CustomerOut(BaseModel):
 class OpenItemOut(BaseModel):
     invoice_number: str
     seq: int = Field(description="the instalment's number on its invoice")
-    due_date: date = Field(description="the instalment's due date as the ledger booked it")
-    extended_days: int = Field(description="term extension (展期) approved for its invoice")
-    extended_due_date: date = Field(description="the due date the credit rules use: due_date + extended_days")
+    due_date: date | None = Field(description="the instalment's due date as the ledger has it now (moved by term "
+                                              "extensions); none until a RECEIPT+N invoice is received")
+    extended_days: int = Field(description="how far term extensions (展期) moved its invoice, in the ledger")
     amount: DecimalAmount
     open_amount: DecimalAmount
     currency: str
     disputed: bool = Field(description="part of it is in dispute")
     disputed_amount: DecimalAmount = Field(description="the part of its open amount in dispute: its invoice's "
                                                        "disputed amount covers the open instalments oldest due first")
-    days_overdue: int = Field(description="today - extended_due_date, never negative")
+    days_overdue: int = Field(description="today - due_date, never negative (0 without a due date)")
 
 
 class OpenItemsPage(BaseModel):

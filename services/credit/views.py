@@ -129,7 +129,7 @@ async def open_items(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_i
     rows = []
     for (inst, rec), item in zip(pairs, items_of(pairs)):
         rows.append(OpenItemOut(invoice_number=inst.invoice_number, seq=inst.seq, due_date=inst.due_date,
-                                extended_days=rec.extended_days or 0, extended_due_date=item.due_date,
+                                extended_days=rec.extended_days or 0,
                                 amount=from_minor(inst.amount_minor, inst.currency),
                                 open_amount=item.open_amount.amount, currency=inst.currency,
                                 disputed=item.disputed,

@@ -1,7 +1,9 @@
 """Open receivables as the credit rules see them: one item per open instalment, with its
 own open amount, its own due date and the part of it in dispute.
 
-Days overdue at D = D − due date (never negative). Disputed amounts count as overdue only if
+Days overdue at D = D − due date (never negative). An instalment without a due date (an
+invoice on RECEIPT+N terms the customer has not received) is open and counts in exposure,
+but is never overdue until the ledger dates it. Disputed amounts count as overdue only if
 the caller asks: a genuine dispute under investigation (000: 15 working days of
 fact-finding) should not by itself stop a customer's supply. A dispute is opened on an
 invoice for an amount; like the ledger (`spread_dispute`), the amount covers the invoice's
@@ -21,7 +23,7 @@ from shared.money import Money
 @dataclass(frozen=True, slots=True)
 class OpenItem:
     invoice_number: str
-    due_date: date
+    due_date: date | None  # None: not due until the ledger dates it (RECEIPT+N, not received)
     open_amount: Money
     disputed_amount: Money | None = None  # the part of open_amount in dispute (None: none)
     instalment_seq: int = 1
@@ -35,7 +37,12 @@ class OpenItem:
         return self.open_amount - self.disputed_amount if self.disputed else self.open_amount
 
     def days_overdue(self, as_of: date) -> int:
-        return max(0, (as_of - self.due_date).days)
+        return 0 if self.due_date is None else max(0, (as_of - self.due_date).days)
+
+
+def due_order(due_date: date | None, seq: int) -> tuple:
+    """Oldest due first; instalments without a due date last."""
+    return (due_date is None, due_date or date.min, seq)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +51,7 @@ class OpenInstalment:
     spread over the invoice's instalments by `open_items`."""
     invoice_number: str
     seq: int
-    due_date: date
+    due_date: date | None
     open_amount: Money
     invoice_disputed_minor: int = 0
 
@@ -55,7 +62,7 @@ def open_items(instalments: Iterable[OpenInstalment]) -> list[OpenItem]:
     rows = list(instalments)
     disputed: dict[tuple[str, int], int] = {}
     left: dict[str, int] = {}
-    for i in sorted(rows, key=lambda i: (i.due_date, i.seq)):
+    for i in sorted(rows, key=lambda i: due_order(i.due_date, i.seq)):
         remaining = left.setdefault(i.invoice_number, max(0, i.invoice_disputed_minor))
         take = min(remaining, i.open_amount.minor)
         disputed[(i.invoice_number, i.seq)] = take

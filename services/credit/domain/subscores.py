@@ -210,5 +210,6 @@ def score_purchases(purchases_12m: Money, weight: int = 30,
 
 def open_records(items: Iterable[OpenItem]) -> list[RepaymentRecord]:
     """Open instalments count in the repayment history as late up to the rating date, each
-    from its own (extended) due date."""
-    return [RepaymentRecord(i.due_date, i.open_amount, None) for i in items if i.open_amount.is_positive]
+    from its own due date (as the ledger has it now); one without a due date is not due."""
+    return [RepaymentRecord(i.due_date, i.open_amount, None) for i in items
+            if i.open_amount.is_positive and i.due_date is not None]

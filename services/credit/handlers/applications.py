@@ -15,14 +15,13 @@ from services.credit.domain.approvals import (
     TemporaryLimitRequest, TermExtensionRequest, decide, submit_application,
 )
 from services.credit.domain.grading import special_approval_for
-from services.credit.handlers import grading, holds
+from services.credit.handlers import grading
 from services.credit.handlers.common import actor_of, history, money
-from services.credit.handlers.ledger import extend
 from services.credit.tables import ApplicationRow, ApplicationStepRow, CreditProfileRow, TemporaryLimitRow
 from shared.context import Context
 from shared.db import UnitOfWork, as_utc
 from shared.errors import NotFound, RuleError
-from shared.events.credit import CreditLimitChangedV1
+from shared.events.credit import CreditLimitChangedV1, TermExtensionApprovedV1
 from shared.money import Money, MoneyError
 
 
@@ -67,7 +66,7 @@ def _request(body: ApplicationInput, profile: CreditProfileRow, scale):
                                          body.valid_from)
         if body.extra_days is None:
             raise RuleError("a term extension needs extra_days", "extra_days", "required")
-        return TermExtensionRequest(body.extra_days, tuple(body.invoice_numbers))
+        return TermExtensionRequest(body.extra_days, tuple(dict.fromkeys(body.invoice_numbers)))
     except RuleError:
         raise
     except ValueError as exc:
@@ -112,6 +111,15 @@ def _store_step(uow: UnitOfWork, ctx: Context, app: CreditApplication) -> None:
         to_state=entry.to_state.value, comment=entry.comment, at=entry.at))
 
 
+async def _check_invoices(uow: UnitOfWork, customer_id: str, numbers: tuple[str, ...]) -> None:
+    """An extension names the customer's own invoices (those credit knows; the ledger is the
+    authority on the others)."""
+    for number, r in (await repository.receivables_by_number(uow, numbers)).items():
+        if r.customer_id != customer_id:
+            raise RuleError(f"invoice {number} is not customer {customer_id}'s", "invoice_numbers",
+                            "application.invoice_customer")
+
+
 async def submit(deps: CreditDeps, uow: UnitOfWork, ctx: Context, body: ApplicationInput) -> str:
     now = ctx.now
     async with uow:
@@ -119,6 +127,8 @@ async def submit(deps: CreditDeps, uow: UnitOfWork, ctx: Context, body: Applicat
         if profile is None:
             raise NotFound(f"no credit file for customer {body.customer_id!r}")
         request = _request(body, profile, deps.policy.scale)
+        if isinstance(request, TermExtensionRequest):
+            await _check_invoices(uow, body.customer_id, request.invoice_numbers)
         app = submit_application(uuid.uuid4().hex, body.customer_id, request, actor_of(ctx), now, body.comment)
         repository.add(uow, ApplicationRow(application_id=app.application_id, customer_id=app.customer_id,
                                            kind=app.kind.value, request=request_json(request), state=app.state.value,
@@ -208,17 +218,19 @@ async def _change_grade_limit_term(deps: CreditDeps, uow: UnitOfWork, ctx: Conte
 
 async def _extend_term(deps: CreditDeps, uow: UnitOfWork, ctx: Context, app: CreditApplication,
                        profile: CreditProfileRow, req: TermExtensionRequest) -> None:
+    """An extension of named invoices goes to the ledger, which moves their due dates and
+    publishes `invoice-due-dates-changed`: credit follows that fact like dunning and
+    reporting (`handlers.ledger.due_dates_changed`), and never moves them by itself. An
+    extension of the customer's term is credit's own: the term in the credit file."""
     if req.invoice_numbers:
-        for number in req.invoice_numbers:
-            r = await repository.get_receivable(uow, number)
-            if r is not None and r.customer_id == app.customer_id:
-                extend(r, req.extra_days)
-    else:
-        profile.term_days += req.extra_days
-        profile.updated_at = ctx.now
+        uow.emit(TermExtensionApprovedV1(customer_id=app.customer_id, application_id=app.application_id,
+                                         invoice_numbers=list(req.invoice_numbers), extra_days=req.extra_days,
+                                         approved_by=ctx.actor, effective_date=ctx.today))
+        history(uow, app.customer_id, ctx.now, ctx.today, "term_extension_approved",
+                f"extension of {', '.join(req.invoice_numbers)} by {req.extra_days} days sent to the ledger",
+                application_id=app.application_id, invoice_numbers=list(req.invoice_numbers))
+        return
+    profile.term_days += req.extra_days
+    profile.updated_at = ctx.now
     history(uow, app.customer_id, ctx.now, ctx.today, "term_extended",
-            f"term extended by {req.extra_days} days"
-            + (f" for {', '.join(req.invoice_numbers)}" if req.invoice_numbers else ""),
-            application_id=app.application_id)
-    await repository.flush(uow)
-    await holds.lift_after_payment(deps, uow, ctx, app.customer_id, ctx.today)
+            f"term extended by {req.extra_days} days to {profile.term_days}", application_id=app.application_id)

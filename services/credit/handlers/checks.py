@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from datetime import date, timedelta
+from datetime import date
 
 import pydantic_core
 import sqlalchemy.exc as sa_exc
@@ -71,8 +71,8 @@ def _credit_state(customer_id: str, state: CheckState, today: date,
     another currency than the customer's credit currency are left out (no conversion)."""
     profile = state.profile
     cur = profile.currency
-    items = open_items([OpenInstalment(i.invoice_number, i.seq, i.due_date + timedelta(days=i.extended_days or 0),
-                                       Money.from_minor(i.open_minor, cur), i.disputed_minor)
+    items = open_items([OpenInstalment(i.invoice_number, i.seq, i.due_date, Money.from_minor(i.open_minor, cur),
+                                       i.disputed_minor)
                         for i in state.instalments if i.currency == cur])
     reservations = [Reservation(v.order_ref, Money.from_minor(v.amount_minor, cur), v.expires_on)
                     for v in state.reservations if v.currency == cur]

@@ -3,7 +3,7 @@ field, the timeline, the customer's open items as the rules see them."""
 from __future__ import annotations
 
 import contextlib
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from services.credit import repository
 from services.credit.domain.receivables import OpenInstalment, OpenItem
@@ -39,8 +39,8 @@ def money(minor: int, currency: str) -> Money:
 def items_of(pairs: list[tuple[InstalmentRow, ReceivableRow]], currency: str | None = None) -> list[OpenItem]:
     """Open instalments (with their invoice) as open items, each with its share of its
     invoice's disputed amount; only those in `currency` if given (there is no conversion)."""
-    return open_items_of(OpenInstalment(i.invoice_number, i.seq, i.due_date + timedelta(days=r.extended_days or 0),
-                                        money(i.open_minor, i.currency), r.disputed_minor)
+    return open_items_of(OpenInstalment(i.invoice_number, i.seq, i.due_date, money(i.open_minor, i.currency),
+                                        r.disputed_minor)
                          for i, r in pairs if currency is None or i.currency == currency)
 
 

@@ -71,7 +71,7 @@ class CheckStore:
     INSERT = _compile_insert()
     STORED = "SELECT order_ref, request_hash, result FROM credit_checks WHERE order_ref = ANY($1::varchar[])"
     _STORED_ROW = "SELECT 'i', order_ref, NULL::text, NULL::text, NULL::bigint, NULL::bigint, NULL::bigint, " \
-                  "NULL::bigint, NULL::date, NULL::date FROM stored"
+                  "NULL::date, NULL::date FROM stored"
 
     def __init__(self, db: Database, max_batch: int = 128) -> None:
         self._db = db

@@ -3,7 +3,7 @@
 Everything a check reads comes from one UNION ALL select: the customer's profile, open
 instalments (each with its invoice's dispute and extension), active reservations, active holds, temporary limits, and an earlier check of
 the same order_ref (idempotency). The parts of a union share one set of columns, so each
-part puts its values into generic slots (two text, four integer, two date columns);
+part puts its values into generic slots (two text, three integer, two date columns);
 `_Part` declares which column goes where and turns a row back into the part's named
 tuple, so code outside this module only sees named rows.
 
@@ -41,15 +41,14 @@ class StoredCheck(NamedTuple):
 
 
 class OpenInstalment(NamedTuple):
-    """One open instalment: its own due date and open amount; disputed and extended_days
-    are its invoice's."""
+    """One open instalment: its own due date (None: not due yet) and open amount; the
+    disputed amount is its invoice's."""
     invoice_number: str
     currency: str
     open_minor: int
     disputed_minor: int
-    extended_days: int | None
     seq: int
-    due_date: date
+    due_date: date | None
 
 
 class ActiveReservation(NamedTuple):
@@ -98,7 +97,7 @@ class CheckState:
 # --- the union ---------------------------------------------------------------------------------
 
 _SLOTS = {"text": (("t1", sa.Text), ("t2", sa.Text)),
-          "int": (("n1", sa.BigInteger), ("n2", sa.BigInteger), ("n3", sa.BigInteger), ("n4", sa.BigInteger)),
+          "int": (("n1", sa.BigInteger), ("n2", sa.BigInteger), ("n3", sa.BigInteger)),
           "date": (("d1", sa.Date), ("d2", sa.Date))}
 _COLUMNS = ["tag", "owner", *(name for slots in _SLOTS.values() for name, _ in slots)]
 _TODAY = sa.bindparam("today", type_=sa.Date)
@@ -138,8 +137,7 @@ _PARTS = (
           (_P.c.grade, _P.c.currency, _P.c.limit_minor, _P.c.term_days, sa.cast(_P.c.blacklisted, sa.Integer))),
     _Part("c", StoredCheck, "earlier", _C.c.order_ref, "order_ref", (_C.c.request_hash, _C.c.result)),
     _Part("r", OpenInstalment, "instalments", _I.c.customer_id, "customer_id",
-          (_I.c.invoice_number, _I.c.currency, _I.c.open_minor, _R.c.disputed_minor, _R.c.extended_days,
-           _I.c.seq, _I.c.due_date), (_I.c.open_minor > 0, _R.c.invoice_number == _I.c.invoice_number)),
+          (_I.c.invoice_number, _I.c.currency, _I.c.open_minor, _R.c.disputed_minor, _I.c.seq, _I.c.due_date), (_I.c.open_minor > 0, _R.c.invoice_number == _I.c.invoice_number)),
     _Part("v", ActiveReservation, "reservations", _V.c.customer_id, "customer_id",
           (_V.c.order_ref, _V.c.currency, _V.c.amount_minor, _V.c.expires_on),
           (_V.c.released_on.is_(None), _V.c.expires_on >= _TODAY)),

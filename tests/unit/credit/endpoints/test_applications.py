@@ -2,8 +2,12 @@
 manager; wrong role or the submitter → 403; every step audited."""
 from datetime import date
 
-from tests.support.credit import approve_limit, assess, check, customer, keys, ledger, outbox_events
-from shared.events.ledger import AppliedLine, OverdueThresholdV1, PaymentAllocatedV1
+from tests.support.credit import (
+    approve_limit, assess, check, customer, keys, ledger, open_items, outbox_events,
+)
+from shared.events.ledger import (
+    AppliedLine, DueDateChange, InvoiceDueDatesChangedV1, OverdueThresholdV1, PaymentAllocatedV1,
+)
 from tests.support.facts import recorded_invoice
 from tests.support.embedded import embedded_product
 
@@ -92,6 +96,12 @@ async def test_bad_applications_are_422_or_404(tmp_path):
         assert r.status_code == 422
         r = await submit(client, k, {"customer_id": "NOPE", "kind": "grade_limit_term", "limit": "1"})
         assert r.status_code == 404
+        await customer(client, "C2")
+        await ledger(client, recorded_invoice(invoice_number="I-C2", customer_id="C2", issue_date=date(2026, 5, 1),
+                                             due_date=date(2026, 5, 31), amount="10", currency="CNY"))
+        r = await submit(client, k, {"customer_id": "C1", "kind": "term_extension", "extra_days": 5,
+                                     "invoice_numbers": ["I-C2"]})
+        assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "application.invoice_customer", r.text
 
 
 async def test_a_customer_set_up_in_usd_takes_a_usd_limit(tmp_path):
@@ -141,7 +151,18 @@ async def test_an_approved_grade_above_the_cap_is_the_special_approval(tmp_path)
         assert "approved grade B caps the rated grade A" in view["why"]["steps"]
 
 
-async def test_term_extension_of_an_invoice_moves_its_due_date_and_lifts_the_hold(tmp_path):
+def due_dates_changed(number, moves, reason="term_extension", reference="APP", cid="C1"):
+    """The ledger's fact: each (seq, new due, previous due) of the invoice's open instalments."""
+    return InvoiceDueDatesChangedV1(
+        invoice_number=number, customer_id=cid, reason=reason, reference=reference, effective_date=date(2026, 6, 1),
+        due_date=max(new for _, new, _ in moves),
+        instalments=[DueDateChange(seq=seq, due_date=new, previous_due_date=old) for seq, new, old in moves])
+
+
+async def test_a_term_extension_of_invoices_reaches_the_ledger_and_credit_follows_the_ledgers_dates(tmp_path):
+    """Credit used to move its own view of the invoice while the ledger kept ageing it from the
+    old date (and dunning chased it). Now the approval is published; the due dates move when
+    the ledger says it moved them, once, however often the fact comes."""
     async with embedded_product(tmp_path, names=["credit"]) as client:
         k = await keys(client)
         await customer(client, "C1")
@@ -156,5 +177,27 @@ async def test_term_extension_of_an_invoice_moves_its_due_date_and_lifts_the_hol
                                         "invoice_numbers": ["I1"]})).json()
         for who in ("sales_admin", "finance", "general_manager"):
             assert (await decide(client, k, app["application_id"], who)).status_code == 200
+        [published] = await outbox_events(client, "term-extension-approved")
+        assert (published["invoice_numbers"], published["extra_days"], published["application_id"]) == (
+            ["I1"], 30, app["application_id"])
+        view = (await client.get("/credit/v1/customers/C1")).json()
+        assert len(view["holds"]) == 1 and view["overdue"]["max_days_overdue"] == 42  # not moved by credit alone
+        moved = due_dates_changed("I1", [(1, date(2026, 5, 20), due)], reference=app["application_id"])
+        await ledger(client, moved)
+        await ledger(client, moved)  # republished under another event id
         view = (await client.get("/credit/v1/customers/C1")).json()
         assert view["holds"] == [] and view["overdue"]["max_days_overdue"] == 12
+        [item] = (await open_items(client))["items"]
+        assert (item["due_date"], item["extended_days"], item["days_overdue"]) == ("2026-05-20", 30, 12)
+
+
+async def test_a_customer_wide_extension_changes_the_term_in_credit_only(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "C1")
+        await approve_limit(client, k, "C1", "1000", term_days=15)
+        app = (await submit(client, k, {"customer_id": "C1", "kind": "term_extension", "extra_days": 10})).json()
+        for who in ("sales_admin", "finance", "general_manager"):
+            assert (await decide(client, k, app["application_id"], who)).status_code == 200
+        assert (await client.get("/credit/v1/customers/C1")).json()["term_days"] == 25
+        assert await outbox_events(client, "term-extension-approved") == []
