@@ -20,7 +20,7 @@ from services.credit.domain.grade_scale import (
 )
 from services.credit.domain.grading import DowngradeMode, GradingPolicy
 from services.credit.domain.holds import HoldPolicy
-from services.credit.domain.limits import LimitPolicy
+from services.credit.domain.limits import LimitBasis, LimitPolicy
 from services.credit.domain.rerating import ReratingPolicy, VisitPolicy, VisitRule
 from services.credit.domain.scorecard import (
     DEFAULT_SCORECARD, PURCHASES, REPAYMENT, Criterion, CriterionSource, Scorecard,
@@ -55,6 +55,9 @@ class CreditConfig(BaseSettings):
         "A": Decimal("1.5"), "B": Decimal("1.2"), "C": Decimal("1.0"), "D": Decimal("0.5")})
     terms_days: dict[str, int] = Field(default_factory=lambda: {"A": 30, "B": 30, "C": 15, "D": 7})
     max_term_days: int = Field(30, ge=0)
+    limit_basis: Literal["previous_year", "rolling_12_months"] = Field(
+        "previous_year", description="the sales a suggested limit averages: the whole previous calendar year "
+                                     "(002 §2(2)) or the last 12 months")
     limit_rounding_step: Decimal = Field(Decimal(1000), gt=0)
     # holds and blacklist
     hold_threshold_days: int = Field(30, ge=1)
@@ -136,7 +139,8 @@ def build_policy(config: CreditConfig | None = None) -> CreditPolicy:
                             new_customer_months=config.new_customer_months,
                             broken_promises_red_flag=config.broken_promises_red_flag)
     limits = LimitPolicy(factors=dict(config.limit_factors), terms_days=dict(config.terms_days),
-                         max_term_days=config.max_term_days, rounding_step=config.limit_rounding_step)
+                         max_term_days=config.max_term_days, rounding_step=config.limit_rounding_step,
+                         basis=LimitBasis(config.limit_basis))
     holds = HoldPolicy(overdue_threshold_days=config.hold_threshold_days,
                        blacklist_after=config.blacklist_after,
                        blacklist_window_months=config.blacklist_window_months)

@@ -124,6 +124,14 @@ class SuggestionOut(BaseModel):
     term_days: int
     currency: str
     prepayment_only: bool
+    basis: Literal["previous_year", "rolling_12_months", "contracted_volume"] | None = Field(
+        None, description="the sales averaged: the previous calendar year, the last 12 months, or a new customer's "
+                          "contracted volume")
+    basis_from: date | None = Field(None, description="the first day of the sales averaged")
+    basis_to: date | None = None
+    average_monthly_sales: DecimalAmount | None = None
+    max_limit: DecimalAmount | None = Field(None, description="the highest limit within the policy (the average "
+                                                              "monthly sales × 1.5): beyond it, a justification")
 
 
 class CustomerOut(BaseModel):

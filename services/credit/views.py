@@ -36,8 +36,11 @@ def hold_out(h: HoldRow) -> HoldOut:
 
 
 def _suggestion(a: AssessmentRow) -> SuggestionOut:
+    basis = a.result.get("suggestion") or {}  # assessments stored before issue 10 have none
     return SuggestionOut(limit=from_minor(a.suggested_limit_minor, a.currency), term_days=a.suggested_term_days,
-                         currency=a.currency, prepayment_only=not a.result.get("extends_credit", True))
+                         currency=a.currency, prepayment_only=not a.result.get("extends_credit", True),
+                         basis=basis.get("basis"), basis_from=basis.get("from"), basis_to=basis.get("to"),
+                         average_monthly_sales=basis.get("average_monthly_sales"), max_limit=basis.get("max_limit"))
 
 
 def assessment_out(a: AssessmentRow) -> AssessmentOut:
