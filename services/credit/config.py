@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Mapping
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.credit.domain.approvals import ApplicationKind, ApprovalChain, chains_from
 from services.credit.domain.check import CheckDecision, CheckPolicy
 from services.credit.domain.exposure import ExposurePolicy, ReleaseMode
 from services.credit.domain.grade_scale import (
@@ -59,6 +60,9 @@ class CreditConfig(BaseSettings):
         "previous_year", description="the sales a suggested limit averages: the whole previous calendar year "
                                      "(002 §2(2)) or the last 12 months")
     limit_rounding_step: Decimal = Field(Decimal(1000), gt=0)
+    # approval chains per application kind (domain.approvals: seed 002's defaults), e.g.
+    # {"limit": {"submitters": ["sales_manager"], "steps": ["finance", "general_manager"]}}
+    approval_chains: dict[str, dict] = Field(default_factory=dict)
     # holds and blacklist
     hold_threshold_days: int = Field(30, ge=1)
     blacklist_after: int | None = Field(3, ge=1, description="overdue holds in the window; None: never")
@@ -85,6 +89,12 @@ class CreditConfig(BaseSettings):
     # the scheduled job (re-rating cycle, reservation expiry); 0 disables it
     job_interval_seconds: float = Field(3600.0, ge=0)
 
+    @field_validator("approval_chains")
+    @classmethod
+    def _chains(cls, value: dict[str, dict]) -> dict[str, dict]:
+        chains_from(value)  # a kind, roles or a chain that is not one: refused at start-up
+        return value
+
     @field_validator("base_currency")
     @classmethod
     def _currency(cls, value: str) -> str:
@@ -106,6 +116,7 @@ class CreditPolicy:
     exposure: ExposurePolicy
     rerating: ReratingPolicy
     visits: VisitPolicy
+    chains: Mapping[ApplicationKind, ApprovalChain]
 
     @property
     def scale(self) -> GradeScale:
@@ -163,4 +174,5 @@ def build_policy(config: CreditConfig | None = None) -> CreditPolicy:
                             written_off_max_fraction=config.written_off_repayment_max_percent / 100),
                         purchases=PurchasesPolicy(currency=cur),
                         limits=limits, holds=holds, check=check, exposure=exposure,
-                        rerating=ReratingPolicy(config.rerating_month, config.rerating_day), visits=visits)
+                        rerating=ReratingPolicy(config.rerating_month, config.rerating_day), visits=visits,
+                        chains=chains_from(config.approval_chains))

@@ -262,14 +262,21 @@ class StepOut(BaseModel):
     at: datetime
 
 
+class ChainOut(BaseModel):
+    submitters: list[str] = Field(description="the roles that may submit this kind")
+    steps: list[str] = Field(description="the roles that approve, in order")
+
+
 class ApplicationOut(BaseModel):
     application_id: str
     customer_id: str
     kind: str
     request: dict[str, Any]
-    state: str
+    state: str = Field(description="submitted, then reviewed (sales admin), confirmed (department head), "
+                                   "finance_approved (finance), …, approved; or rejected")
     pending_role: str | None
     submitted_by: str
+    chain: ChainOut = Field(description="the approval chain of its kind when it was submitted")
     steps: list[StepOut]
     created_at: datetime
     updated_at: datetime

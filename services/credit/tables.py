@@ -117,6 +117,7 @@ class ApplicationRow(CreditTable, table=True):
     state: str = Field(max_length=30)
     pending_role: str | None = Field(default=None, max_length=40)
     submitted_by: str = Field(max_length=100)
+    chain: dict = _json()  # the approval chain of its kind when it was submitted
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
 

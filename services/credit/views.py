@@ -15,7 +15,7 @@ from services.credit.domain.rerating import VisitCandidate, last_visits, visits_
 from services.credit.handlers.common import items_of, money
 from services.credit.handlers.grading import credit_file
 from services.credit.schemas import (
-    ApplicationOut, AssessmentOut, CompletenessOut, CustomerOut, DocumentOut, DueVisitOut, ExposureOut, HoldOut,
+    ApplicationOut, AssessmentOut, ChainOut, CompletenessOut, CustomerOut, DocumentOut, DueVisitOut, ExposureOut, HoldOut,
     OpenItemOut, OpenItemsPage, OverdueOut, StepOut, SuggestionOut, TemporaryLimitOut,
 )
 from services.credit.tables import AssessmentRow, HoldRow
@@ -189,6 +189,7 @@ async def application(deps: CreditDeps, uow: UnitOfWork, ctx: Context, applicati
     return ApplicationOut(
         application_id=row.application_id, customer_id=row.customer_id, kind=row.kind, request=row.request,
         state=row.state, pending_role=row.pending_role, submitted_by=row.submitted_by,
+        chain=ChainOut(submitters=row.chain["submitters"], steps=row.chain["steps"]),
         steps=[StepOut(seq=s.seq, actor_id=s.actor_id, actor_name=s.actor_name, role=s.role, decision=s.decision,
                        from_state=s.from_state, to_state=s.to_state, comment=s.comment, at=as_utc(s.at))
                for s in steps],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from services.credit import views
-from services.credit.auth import Decider, Reader, Submitter
+from services.credit.auth import Applicant, Decider, Reader
 from services.credit.deps import Deps
 from services.credit.domain.approvals import Decision
 from services.credit.handlers import applications
@@ -21,7 +21,7 @@ router = APIRouter(tags=["applications"], responses=problem_responses(401, 403))
              description="Kinds: grade_limit_term, temporary_limit (amount + expires_on), term_extension "
                          "(extra_days). A limit in a currency the customer is not set up for is a 422.",
              responses=problem_responses(404, 422))
-async def submit(body: ApplicationIn, deps: Deps, uow: Uow, ctx: Submitter) -> ApplicationOut:
+async def submit(body: ApplicationIn, deps: Deps, uow: Uow, ctx: Applicant) -> ApplicationOut:
     data = applications.ApplicationInput(
         customer_id=body.customer_id, kind=body.kind, grade=body.grade, limit=body.limit, currency=body.currency,
         term_days=body.term_days, amount=body.amount, valid_from=body.valid_from, expires_on=body.expires_on,

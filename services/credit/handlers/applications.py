@@ -1,6 +1,6 @@
-"""Credit applications through the approval chain (002 §10.2): sales manager submits →
-sales admin reviews → finance approves → general manager approves. Every step is stored
-(application_steps). The final approval changes the profile and is published."""
+"""Credit applications through the approval chain of their kind (`domain.approvals`: seed
+002's chains, configuration), stored with each application when it is submitted. Every step
+is stored (application_steps). The final approval changes the profile and is published."""
 from __future__ import annotations
 
 import uuid
@@ -11,8 +11,8 @@ from decimal import Decimal
 from services.credit import repository
 from services.credit.deps import CreditDeps
 from services.credit.domain.approvals import (
-    ApplicationKind, ApplicationState, AuditEntry, CreditApplication, Decision, GradeLimitTermChange,
-    TemporaryLimitRequest, TermExtensionRequest, decide, submit_application,
+    ApplicationKind, ApplicationState, ApprovalChain, AuditEntry, CreditApplication, Decision,
+    GradeLimitTermChange, TemporaryLimitRequest, TermExtensionRequest, check_fields, decide, submit_application,
 )
 from services.credit.domain.grading import special_approval_for
 from services.credit.handlers import grading
@@ -52,21 +52,24 @@ def _money(value: Decimal, currency: str | None, profile: CreditProfileRow, fiel
         raise RuleError(str(exc), field, "money") from exc
 
 
+def _given(body: ApplicationInput) -> set[str]:
+    fields = ("grade", "limit", "term_days", "amount", "valid_from", "expires_on", "extra_days")
+    return {name for name in fields if getattr(body, name) is not None} | (
+        {"invoice_numbers"} if body.invoice_numbers else set())
+
+
 def _request(body: ApplicationInput, profile: CreditProfileRow, scale):
+    check_fields(body.kind, _given(body))
     try:
-        if body.kind is ApplicationKind.GRADE_LIMIT_TERM:
-            if body.grade is not None and body.grade not in scale.names:
-                raise RuleError(f"not on the grade scale {list(scale.names)}", "grade", "grade_scale")
-            limit = _money(body.limit, body.currency, profile, "limit") if body.limit is not None else None
-            return GradeLimitTermChange(body.grade, limit, body.term_days)
         if body.kind is ApplicationKind.TEMPORARY_LIMIT:
-            if body.amount is None or body.expires_on is None:
-                raise RuleError("a temporary limit needs amount and expires_on", "amount" if body.amount is None else "expires_on", "required")
             return TemporaryLimitRequest(_money(body.amount, body.currency, profile, "amount"), body.expires_on,
                                          body.valid_from)
-        if body.extra_days is None:
-            raise RuleError("a term extension needs extra_days", "extra_days", "required")
-        return TermExtensionRequest(body.extra_days, tuple(dict.fromkeys(body.invoice_numbers)))
+        if body.kind is ApplicationKind.TERM_EXTENSION:
+            return TermExtensionRequest(body.extra_days, tuple(dict.fromkeys(body.invoice_numbers)))
+        if body.grade is not None and body.grade not in scale.names:
+            raise RuleError(f"not on the grade scale {list(scale.names)}", "grade", "grade_scale")
+        limit = _money(body.limit, body.currency, profile, "limit") if body.limit is not None else None
+        return GradeLimitTermChange(body.grade, limit, body.term_days, body.kind)
     except RuleError:
         raise
     except ValueError as exc:
@@ -86,29 +89,28 @@ def request_json(request) -> dict:
 
 
 def _request_from(kind: str, data: dict):
-    if kind == ApplicationKind.GRADE_LIMIT_TERM:
-        limit = Money.of(data["limit"], data["currency"]) if data.get("limit") is not None else None
-        return GradeLimitTermChange(data.get("grade"), limit, data.get("term_days"))
     if kind == ApplicationKind.TEMPORARY_LIMIT:
         return TemporaryLimitRequest(Money.of(data["amount"], data["currency"]), date.fromisoformat(data["expires_on"]),
                                      date.fromisoformat(data["valid_from"]) if data.get("valid_from") else None)
-    return TermExtensionRequest(data["extra_days"], tuple(data.get("invoice_numbers") or ()))
+    if kind == ApplicationKind.TERM_EXTENSION:
+        return TermExtensionRequest(data["extra_days"], tuple(data.get("invoice_numbers") or ()))
+    limit = Money.of(data["limit"], data["currency"]) if data.get("limit") is not None else None
+    return GradeLimitTermChange(data.get("grade"), limit, data.get("term_days"), ApplicationKind(kind))
 
 
 def _domain(row: ApplicationRow, steps: list[ApplicationStepRow]) -> CreditApplication:
-    audit = tuple(AuditEntry(s.actor_id, s.role, as_utc(s.at), Decision(s.decision),
-                             ApplicationState(s.from_state) if s.from_state else None, ApplicationState(s.to_state),
+    audit = tuple(AuditEntry(s.actor_id, s.role, as_utc(s.at), Decision(s.decision), s.from_state, s.to_state,
                              s.comment) for s in steps)
     return CreditApplication(row.application_id, row.customer_id, _request_from(row.kind, row.request),
-                             row.submitted_by, ApplicationState(row.state), audit)
+                             row.submitted_by, row.state, audit, ApprovalChain.from_json(row.chain))
 
 
 def _store_step(uow: UnitOfWork, ctx: Context, app: CreditApplication) -> None:
     entry = app.audit[-1]
     repository.add(uow, ApplicationStepRow(
         application_id=app.application_id, seq=len(app.audit), actor_id=entry.actor_id, actor_name=ctx.name,
-        role=entry.role, decision=entry.decision.value, from_state=entry.from_state.value if entry.from_state else None,
-        to_state=entry.to_state.value, comment=entry.comment, at=entry.at))
+        role=entry.role, decision=entry.decision.value, from_state=entry.from_state, to_state=entry.to_state,
+        comment=entry.comment, at=entry.at))
 
 
 async def _check_invoices(uow: UnitOfWork, customer_id: str, numbers: tuple[str, ...]) -> None:
@@ -129,11 +131,12 @@ async def submit(deps: CreditDeps, uow: UnitOfWork, ctx: Context, body: Applicat
         request = _request(body, profile, deps.policy.scale)
         if isinstance(request, TermExtensionRequest):
             await _check_invoices(uow, body.customer_id, request.invoice_numbers)
-        app = submit_application(uuid.uuid4().hex, body.customer_id, request, actor_of(ctx), now, body.comment)
+        app = submit_application(uuid.uuid4().hex, body.customer_id, request, actor_of(ctx), now, body.comment,
+                                 deps.policy.chains[request.kind])
         repository.add(uow, ApplicationRow(application_id=app.application_id, customer_id=app.customer_id,
-                                           kind=app.kind.value, request=request_json(request), state=app.state.value,
+                                           kind=app.kind.value, request=request_json(request), state=app.state,
                                            pending_role=app.pending_role(), submitted_by=app.submitted_by,
-                                           created_at=now, updated_at=now))
+                                           chain=app.chain.to_json(), created_at=now, updated_at=now))
         _store_step(uow, ctx, app)
         history(uow, app.customer_id, now, ctx.today, "application_submitted",
                 f"{app.kind.value} application submitted by {ctx.name}", application_id=app.application_id,
@@ -151,13 +154,13 @@ async def decide_on(deps: CreditDeps, uow: UnitOfWork, ctx: Context, application
             raise NotFound(f"no application {application_id!r}")
         app = _domain(row, await repository.steps_of(uow, application_id))
         app = decide(app, actor_of(ctx), decision, now, comment)
-        row.state, row.pending_role, row.updated_at = app.state.value, app.pending_role(), now
+        row.state, row.pending_role, row.updated_at = app.state, app.pending_role(), now
         _store_step(uow, ctx, app)
         history(uow, app.customer_id, now, today, "application_decided",
                 f"{app.kind.value} application {decision.value}d by {ctx.name} ({app.audit[-1].role}) "
-                f"-> {app.state.value}", application_id=application_id, decision=decision.value,
+                f"-> {app.state}", application_id=application_id, decision=decision.value,
                 role=app.audit[-1].role, comment=comment)
-        if app.state is ApplicationState.APPROVED:
+        if app.state == ApplicationState.APPROVED:
             await _apply(deps, uow, ctx, app)
         await uow.commit()
     return application_id

@@ -76,3 +76,23 @@ async def test_credit_0005_bakes_the_extensions_credit_applied_alone_into_the_du
         assert [r[0] for r in rows] == ["2026-04-15", "2026-05-15"]
     finally:
         await engine.dispose()
+
+
+async def test_credit_0006_gives_the_applications_under_way_the_chain_they_were_submitted_under(tmp_path):
+    url = f"sqlite+aiosqlite:///{Path(tmp_path) / 'm.sqlite3'}"
+    await migrations.upgrade(migrations.PLATFORM, url)
+    await migrations.upgrade(SERVICE.migrations, url, "credit_0005")
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(sa.text(
+                "INSERT INTO applications VALUES ('A-1', 'C1', 'grade_limit_term', :request, 'reviewed', "
+                "'finance', 'mgr', '2026-05-01', '2026-05-02')"), {"request": json.dumps({"limit": "1.00"})})
+        await migrations.upgrade(SERVICE.migrations, url)
+        async with engine.connect() as conn:
+            chain = (await conn.execute(sa.text("SELECT chain FROM applications"))).scalar()
+    finally:
+        await engine.dispose()
+    assert json.loads(chain) == {"submitters": ["sales_manager"], "steps": ["sales_admin", "finance",
+                                                                           "general_manager"],
+                                 "distinct_actors": True}

@@ -3,7 +3,7 @@ manager; wrong role or the submitter → 403; every step audited."""
 from datetime import date
 
 from tests.support.credit import (
-    approve_limit, assess, check, customer, keys, ledger, open_items, outbox_events,
+    approve_limit, assess, check, configure, customer, keys, ledger, open_items, outbox_events,
 )
 from shared.events.ledger import (
     AppliedLine, DueDateChange, InvoiceDueDatesChangedV1, OverdueThresholdV1, PaymentAllocatedV1,
@@ -174,8 +174,8 @@ async def test_a_term_extension_of_invoices_reaches_the_ledger_and_credit_follow
                                         currency="CNY"))
         assert len((await client.get("/credit/v1/customers/C1")).json()["holds"]) == 1
         app = (await submit(client, k, {"customer_id": "C1", "kind": "term_extension", "extra_days": 30,
-                                        "invoice_numbers": ["I1"]})).json()
-        for who in ("sales_admin", "finance", "general_manager"):
+                                        "invoice_numbers": ["I1"]}, who="sales")).json()
+        for who in ("sales_manager", "finance", "general_manager"):
             assert (await decide(client, k, app["application_id"], who)).status_code == 200
         [published] = await outbox_events(client, "term-extension-approved")
         assert (published["invoice_numbers"], published["extra_days"], published["application_id"]) == (
@@ -196,8 +196,59 @@ async def test_a_customer_wide_extension_changes_the_term_in_credit_only(tmp_pat
         k = await keys(client)
         await customer(client, "C1")
         await approve_limit(client, k, "C1", "1000", term_days=15)
-        app = (await submit(client, k, {"customer_id": "C1", "kind": "term_extension", "extra_days": 10})).json()
-        for who in ("sales_admin", "finance", "general_manager"):
+        app = (await submit(client, k, {"customer_id": "C1", "kind": "term_extension", "extra_days": 10},
+                            who="sales")).json()
+        for who in ("sales_manager", "finance", "general_manager"):
             assert (await decide(client, k, app["application_id"], who)).status_code == 200
         assert (await client.get("/credit/v1/customers/C1")).json()["term_days"] == 25
         assert await outbox_events(client, "term-extension-approved") == []
+
+
+async def test_each_kind_of_application_follows_its_own_chain(tmp_path):
+    """Seed 002: the limit amount goes department manager → finance head → general manager
+    (§2(2)); a special change of limit or term is applied for by the salesperson and confirmed
+    by the department head (§2(3)); the July re-rating is proposed by the salesperson and
+    approved by the finance head and the general manager (§2(4))."""
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "C1")
+        cases = [
+            ("sales_manager", {"kind": "limit", "limit": "1000"}, ("finance", "general_manager"),
+             ["submitted", "finance_approved", "approved"]),
+            ("sales", {"kind": "limit_term_change", "term_days": 20}, ("sales_manager", "finance", "general_manager"),
+             ["submitted", "confirmed", "finance_approved", "approved"]),
+            ("sales", {"kind": "rerating", "grade": "C"}, ("finance", "general_manager"),
+             ["submitted", "finance_approved", "approved"]),
+        ]
+        for who, body, chain, states in cases:
+            app = await submit(client, k, {"customer_id": "C1", **body}, who=who)
+            assert app.status_code == 201, app.text
+            app = app.json()
+            assert app["chain"] == {"submitters": app["chain"]["submitters"], "steps": list(chain)}
+            assert app["pending_role"] == chain[0]
+            seen = [app["state"]]
+            for role in chain:
+                r = await decide(client, k, app["application_id"], role)
+                assert r.status_code == 200, (body, role, r.text)
+                seen.append(r.json()["state"])
+            assert seen == states, body
+        view = (await client.get("/credit/v1/customers/C1")).json()
+        assert (view["limit"], view["term_days"], view["approved_grade"]) == ("1000.00", 20, "C")
+        # what a salesperson may not submit, and fields a kind does not take
+        r = await submit(client, k, {"customer_id": "C1", "kind": "limit", "limit": "5"}, who="sales")
+        assert r.status_code == 403 and r.json()["errors"][0]["rule"] == "approval_forbidden"
+        r = await submit(client, k, {"customer_id": "C1", "kind": "limit", "limit": "5", "grade": "B"})
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "grade"
+
+
+async def test_chains_are_configuration_and_an_application_keeps_the_chain_it_was_submitted_under(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "C1")
+        first = (await submit(client, k, {"customer_id": "C1", "kind": "limit", "limit": "1000"})).json()
+        configure(client, approval_chains={"limit": {"submitters": ["sales_manager"],
+                                                     "steps": ["sales_admin", "general_manager"]}})
+        second = (await submit(client, k, {"customer_id": "C1", "kind": "limit", "limit": "2000"})).json()
+        assert (first["pending_role"], second["pending_role"]) == ("finance", "sales_admin")
+        assert (await decide(client, k, first["application_id"], "finance")).json()["state"] == "finance_approved"
+        assert (await decide(client, k, second["application_id"], "sales_admin")).json()["state"] == "reviewed"
