@@ -248,6 +248,13 @@ class ApplicationIn(Strict):
                                               description="term_extension: these invoices (else the customer's "
                                                           "term)")
     comment: Text(2000) = ""
+    justification: Text(2000) | None = Field(None, description="needed when the limit is above the policy's band "
+                                                               "or the term over its maximum (002 §2(2))")
+
+
+class ExceptionOut(BaseModel):
+    rule: str = Field(description="limit.above_policy or term.over_policy")
+    detail: str
 
 
 class StepOut(BaseModel):
@@ -259,6 +266,7 @@ class StepOut(BaseModel):
     from_state: str | None
     to_state: str
     comment: str
+    exceptions: list[ExceptionOut] = Field(description="the exceptions to the policy this step approved")
     at: datetime
 
 
@@ -277,6 +285,8 @@ class ApplicationOut(BaseModel):
     pending_role: str | None
     submitted_by: str
     chain: ChainOut = Field(description="the approval chain of its kind when it was submitted")
+    justification: str | None
+    exceptions: list[ExceptionOut] = Field(description="where it goes beyond the policy: each approver sees them")
     steps: list[StepOut]
     created_at: datetime
     updated_at: datetime

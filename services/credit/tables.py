@@ -118,6 +118,8 @@ class ApplicationRow(CreditTable, table=True):
     pending_role: str | None = Field(default=None, max_length=40)
     submitted_by: str = Field(max_length=100)
     chain: dict = _json()  # the approval chain of its kind when it was submitted
+    justification: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    exceptions: list = _json()  # where it goes beyond the policy: [{rule, detail}]
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
 
@@ -135,6 +137,7 @@ class ApplicationStepRow(CreditTable, table=True):
     from_state: str | None = Field(default=None, max_length=30)
     to_state: str = Field(max_length=30)
     comment: str = Field(default="", sa_column=Column(Text, nullable=False))
+    exceptions: list = _json()  # the application's exceptions to the policy, as this step saw them
     at: datetime = _ts()
 
 

@@ -190,7 +190,9 @@ async def application(deps: CreditDeps, uow: UnitOfWork, ctx: Context, applicati
         application_id=row.application_id, customer_id=row.customer_id, kind=row.kind, request=row.request,
         state=row.state, pending_role=row.pending_role, submitted_by=row.submitted_by,
         chain=ChainOut(submitters=row.chain["submitters"], steps=row.chain["steps"]),
+        justification=row.justification, exceptions=row.exceptions or [],
         steps=[StepOut(seq=s.seq, actor_id=s.actor_id, actor_name=s.actor_name, role=s.role, decision=s.decision,
-                       from_state=s.from_state, to_state=s.to_state, comment=s.comment, at=as_utc(s.at))
+                       from_state=s.from_state, to_state=s.to_state, comment=s.comment,
+                       exceptions=s.exceptions or [], at=as_utc(s.at))
                for s in steps],
         created_at=as_utc(row.created_at), updated_at=as_utc(row.updated_at))

@@ -22,6 +22,7 @@ from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 from typing import Mapping
 
+from shared.errors import RuleError
 from shared.money import Money, exponent
 from services.credit.domain._dates import add_months
 from services.credit.domain.grade_scale import DEFAULT_SCALE, GradeScale
@@ -134,3 +135,33 @@ def suggest_limit(grade: str, average_monthly: Money, policy: LimitPolicy = Limi
     limit = Money(rounded, average_monthly.currency)
     return LimitSuggestion(grade, limit, min(term, policy.max_term_days), False, average_monthly,
                            factor, factor != configured, unrounded)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyException:
+    """Where an application goes beyond the policy (002 §2(2)): it needs a justification."""
+    rule: str  # limit.above_policy | term.over_policy
+    detail: str
+
+
+def beyond_policy(basis: SuggestionBasis, policy: LimitPolicy, limit: Money | None = None,
+                  term_days: int | None = None, what: str = "") -> tuple[PolicyException, ...]:
+    """A limit above the basis × the highest factor (上下浮50%), a term over the maximum
+    (账期不超过30天): each an exception."""
+    out = []
+    top = max_limit(basis.average_monthly, policy)
+    if limit is not None and limit.currency == top.currency and limit > top:
+        out.append(PolicyException("limit.above_policy", f"{what}limit {limit} above the policy's {top} (average "
+                                                         f"monthly sales {basis.average_monthly} × {policy.max_factor}, "
+                                                         f"{basis.kind})"))
+    if term_days is not None and term_days > policy.max_term_days:
+        out.append(PolicyException("term.over_policy", f"{what}term {term_days} days over the policy's "
+                                                       f"{policy.max_term_days}"))
+    return tuple(out)
+
+
+def check_justification(exceptions: tuple[PolicyException, ...], justification: str | None) -> None:
+    """An application beyond the policy is refused without a written justification."""
+    if exceptions and not (justification or "").strip():
+        raise RuleError("beyond the policy, a written justification is needed: "
+                        + "; ".join(e.detail for e in exceptions), "justification", "application.justification_required")

@@ -25,7 +25,8 @@ async def submit(body: ApplicationIn, deps: Deps, uow: Uow, ctx: Applicant) -> A
     data = applications.ApplicationInput(
         customer_id=body.customer_id, kind=body.kind, grade=body.grade, limit=body.limit, currency=body.currency,
         term_days=body.term_days, amount=body.amount, valid_from=body.valid_from, expires_on=body.expires_on,
-        extra_days=body.extra_days, invoice_numbers=tuple(body.invoice_numbers), comment=body.comment)
+        extra_days=body.extra_days, invoice_numbers=tuple(body.invoice_numbers), comment=body.comment,
+        justification=body.justification)
     application_id = await applications.submit(deps, uow, ctx, data)
     return await views.application(deps, uow, ctx, application_id)
 

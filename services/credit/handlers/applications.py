@@ -15,6 +15,7 @@ from services.credit.domain.approvals import (
     GradeLimitTermChange, TemporaryLimitRequest, TermExtensionRequest, check_fields, decide, submit_application,
 )
 from services.credit.domain.grading import special_approval_for
+from services.credit.domain.limits import PolicyException, beyond_policy, check_justification
 from services.credit.handlers import grading
 from services.credit.handlers.common import actor_of, history, money
 from services.credit.tables import ApplicationRow, ApplicationStepRow, CreditProfileRow, TemporaryLimitRow
@@ -39,6 +40,7 @@ class ApplicationInput:
     extra_days: int | None = None
     invoice_numbers: tuple[str, ...] = ()
     comment: str = ""
+    justification: str | None = None
 
 
 def _money(value: Decimal, currency: str | None, profile: CreditProfileRow, field: str) -> Money:
@@ -105,12 +107,37 @@ def _domain(row: ApplicationRow, steps: list[ApplicationStepRow]) -> CreditAppli
                              row.submitted_by, row.state, audit, ApprovalChain.from_json(row.chain))
 
 
-def _store_step(uow: UnitOfWork, ctx: Context, app: CreditApplication) -> None:
+def _store_step(uow: UnitOfWork, ctx: Context, app: CreditApplication, exceptions: list[dict]) -> None:
+    """The step's audit entry, with the exceptions to the policy the actor approved knowingly."""
     entry = app.audit[-1]
     repository.add(uow, ApplicationStepRow(
         application_id=app.application_id, seq=len(app.audit), actor_id=entry.actor_id, actor_name=ctx.name,
         role=entry.role, decision=entry.decision.value, from_state=entry.from_state, to_state=entry.to_state,
-        comment=entry.comment, at=entry.at))
+        comment=entry.comment, exceptions=exceptions, at=entry.at))
+
+
+async def _beyond_policy(deps: CreditDeps, uow: UnitOfWork, ctx: Context, profile: CreditProfileRow,
+                         request) -> tuple[PolicyException, ...]:
+    """Where the request goes beyond the policy (002 §2(2)), judged on the customer's
+    suggestion basis today (`handlers.grading.basis_of`)."""
+    manual = await repository.latest_manual_assessment(uow, profile.customer_id)
+    contracted = (manual.inputs or {}).get("contracted_12m") if manual is not None else None
+    file_row = await repository.get_file(uow, profile.customer_id)
+    basis = await grading.basis_of(deps, uow, file_row, profile, ctx.today, contracted)
+    limits = deps.policy.limits
+    if isinstance(request, GradeLimitTermChange):
+        return beyond_policy(basis, limits, request.limit, request.term_days)
+    if isinstance(request, TemporaryLimitRequest):
+        return beyond_policy(basis, limits, money(profile.limit_minor, profile.currency) + request.amount,
+                             what="with the temporary limit, ")
+    if not request.invoice_numbers:
+        return beyond_policy(basis, limits, term_days=profile.term_days + request.extra_days, what="the customer's ")
+    found = []
+    for number, r in sorted((await repository.receivables_by_number(uow, request.invoice_numbers)).items()):
+        if r.due_date is not None:
+            term = (r.due_date - r.issue_date).days + request.extra_days
+            found += beyond_policy(basis, limits, term_days=term, what=f"invoice {number}: ")
+    return tuple(found)
 
 
 async def _check_invoices(uow: UnitOfWork, customer_id: str, numbers: tuple[str, ...]) -> None:
@@ -133,11 +160,15 @@ async def submit(deps: CreditDeps, uow: UnitOfWork, ctx: Context, body: Applicat
             await _check_invoices(uow, body.customer_id, request.invoice_numbers)
         app = submit_application(uuid.uuid4().hex, body.customer_id, request, actor_of(ctx), now, body.comment,
                                  deps.policy.chains[request.kind])
+        exceptions = await _beyond_policy(deps, uow, ctx, profile, request)
+        check_justification(exceptions, body.justification)
+        shown = [{"rule": e.rule, "detail": e.detail} for e in exceptions]
         repository.add(uow, ApplicationRow(application_id=app.application_id, customer_id=app.customer_id,
                                            kind=app.kind.value, request=request_json(request), state=app.state,
                                            pending_role=app.pending_role(), submitted_by=app.submitted_by,
-                                           chain=app.chain.to_json(), created_at=now, updated_at=now))
-        _store_step(uow, ctx, app)
+                                           chain=app.chain.to_json(), justification=body.justification or None,
+                                           exceptions=shown, created_at=now, updated_at=now))
+        _store_step(uow, ctx, app, shown)
         history(uow, app.customer_id, now, ctx.today, "application_submitted",
                 f"{app.kind.value} application submitted by {ctx.name}", application_id=app.application_id,
                 request=request_json(request))
@@ -155,7 +186,7 @@ async def decide_on(deps: CreditDeps, uow: UnitOfWork, ctx: Context, application
         app = _domain(row, await repository.steps_of(uow, application_id))
         app = decide(app, actor_of(ctx), decision, now, comment)
         row.state, row.pending_role, row.updated_at = app.state, app.pending_role(), now
-        _store_step(uow, ctx, app)
+        _store_step(uow, ctx, app, list(row.exceptions or []))
         history(uow, app.customer_id, now, today, "application_decided",
                 f"{app.kind.value} application {decision.value}d by {ctx.name} ({app.audit[-1].role}) "
                 f"-> {app.state}", application_id=application_id, decision=decision.value,

@@ -26,7 +26,8 @@ async def test_the_chain_in_order_and_the_audit_trail(tmp_path):
         k = await keys(client)
         await customer(client, "C1")
         app = await submit(client, k, {"customer_id": "C1", "kind": "grade_limit_term", "limit": "50000",
-                                       "term_days": 30, "comment": "yearly review"})
+                                       "term_days": 30, "comment": "yearly review",
+                                       "justification": "no sales with us yet"})
         assert app.status_code == 201, app.text
         app = app.json()
         assert (app["state"], app["pending_role"]) == ("submitted", "sales_admin")
@@ -56,8 +57,8 @@ async def test_the_submitter_never_decides_and_admin_is_no_substitute(tmp_path):
                                                                                      "sales_admin"]})
         k["both"] = {"Authorization": f"Bearer {both.json()['key']}"}
         await customer(client, "C1")
-        app = (await submit(client, k, {"customer_id": "C1", "kind": "grade_limit_term", "limit": "1000"},
-                            who="both")).json()
+        app = (await submit(client, k, {"customer_id": "C1", "kind": "grade_limit_term", "limit": "1000",
+                                        "justification": "x"}, who="both")).json()
         r = await decide(client, k, app["application_id"], "both")
         assert r.status_code == 403 and r.json()["errors"][0]["rule"] == "self_approval_forbidden"
         r = await client.post(f"/credit/v1/applications/{app['application_id']}/decisions",
@@ -71,7 +72,8 @@ async def test_rejection_needs_a_comment_and_closes_the_application(tmp_path):
     async with embedded_product(tmp_path, names=["credit"]) as client:
         k = await keys(client)
         await customer(client, "C1")
-        app = (await submit(client, k, {"customer_id": "C1", "kind": "grade_limit_term", "limit": "1000"})).json()
+        app = (await submit(client, k, {"customer_id": "C1", "kind": "grade_limit_term", "limit": "1000",
+                                        "justification": "x"})).json()
         assert (await decide(client, k, app["application_id"], "sales_admin", "reject")).status_code == 422
         r = await decide(client, k, app["application_id"], "sales_admin", "reject", "no investigation report")
         assert r.json()["state"] == "rejected"
@@ -111,7 +113,8 @@ async def test_a_customer_set_up_in_usd_takes_a_usd_limit(tmp_path):
         await approve_limit(client, k, "US1", "20000", currency="USD")
         view = (await client.get("/credit/v1/customers/US1")).json()
         assert (view["currency"], view["limit"]) == ("USD", "20000.00")
-        r = await submit(client, k, {"customer_id": "US1", "kind": "grade_limit_term", "limit": "1"})
+        r = await submit(client, k, {"customer_id": "US1", "kind": "grade_limit_term", "limit": "1",
+                                     "justification": "x"})
         assert r.status_code == 201 and r.json()["request"]["currency"] == "USD"
 
 
@@ -174,7 +177,8 @@ async def test_a_term_extension_of_invoices_reaches_the_ledger_and_credit_follow
                                         currency="CNY"))
         assert len((await client.get("/credit/v1/customers/C1")).json()["holds"]) == 1
         app = (await submit(client, k, {"customer_id": "C1", "kind": "term_extension", "extra_days": 30,
-                                        "invoice_numbers": ["I1"]}, who="sales")).json()
+                                        "invoice_numbers": ["I1"], "justification": "the customer's own customer "
+                                        "pays late this quarter"}, who="sales")).json()
         for who in ("sales_manager", "finance", "general_manager"):
             assert (await decide(client, k, app["application_id"], who)).status_code == 200
         [published] = await outbox_events(client, "term-extension-approved")
@@ -221,7 +225,7 @@ async def test_each_kind_of_application_follows_its_own_chain(tmp_path):
              ["submitted", "finance_approved", "approved"]),
         ]
         for who, body, chain, states in cases:
-            app = await submit(client, k, {"customer_id": "C1", **body}, who=who)
+            app = await submit(client, k, {"customer_id": "C1", "justification": "no sales yet", **body}, who=who)
             assert app.status_code == 201, app.text
             app = app.json()
             assert app["chain"] == {"submitters": app["chain"]["submitters"], "steps": list(chain)}
@@ -245,10 +249,55 @@ async def test_chains_are_configuration_and_an_application_keeps_the_chain_it_wa
     async with embedded_product(tmp_path, names=["credit"]) as client:
         k = await keys(client)
         await customer(client, "C1")
-        first = (await submit(client, k, {"customer_id": "C1", "kind": "limit", "limit": "1000"})).json()
+        first = (await submit(client, k, {"customer_id": "C1", "kind": "limit", "limit": "1000",
+                                          "justification": "x"})).json()
         configure(client, approval_chains={"limit": {"submitters": ["sales_manager"],
                                                      "steps": ["sales_admin", "general_manager"]}})
-        second = (await submit(client, k, {"customer_id": "C1", "kind": "limit", "limit": "2000"})).json()
+        second = (await submit(client, k, {"customer_id": "C1", "kind": "limit", "limit": "2000",
+                                           "justification": "x"})).json()
         assert (first["pending_role"], second["pending_role"]) == ("finance", "sales_admin")
         assert (await decide(client, k, first["application_id"], "finance")).json()["state"] == "finance_approved"
         assert (await decide(client, k, second["application_id"], "sales_admin")).json()["state"] == "reviewed"
+
+
+async def test_a_limit_or_term_beyond_the_policy_needs_a_justification_shown_at_every_step(tmp_path):
+    """002 §2(2): the limit stays within the average monthly sales × 1.5, the term within 30
+    days; beyond is an exception that needs a written justification, which every approver sees."""
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "C1")
+        await assess(client, k, "C1", investigated_repayment=40, contracted_12m="600000")  # 50,000 a month
+        body = {"customer_id": "C1", "kind": "grade_limit_term", "limit": "80000", "term_days": 45}
+        r = await submit(client, k, body)
+        assert r.status_code == 422, r.text
+        error = r.json()["errors"][0]
+        assert (error["field"], error["rule"]) == ("justification", "application.justification_required")
+        assert "75000" in r.json()["detail"] and "45" in r.json()["detail"]
+        app = await submit(client, k, {**body, "justification": "strategic account, guaranteed by the parent"})
+        assert app.status_code == 201, app.text
+        app = app.json()
+        assert [e["rule"] for e in app["exceptions"]] == ["limit.above_policy", "term.over_policy"]
+        assert app["justification"] == "strategic account, guaranteed by the parent"
+        for role in ("sales_admin", "finance", "general_manager"):
+            r = await decide(client, k, app["application_id"], role)
+        steps = r.json()["steps"]
+        assert len(steps) == 4 and all([e["rule"] for e in s["exceptions"]] == ["limit.above_policy",
+                                                                                "term.over_policy"] for s in steps)
+        within = (await submit(client, k, {"customer_id": "C1", "kind": "limit", "limit": "75000"})).json()
+        assert within["exceptions"] == [] and within["justification"] is None
+
+
+async def test_a_temporary_limit_or_an_extension_beyond_the_policy_needs_one_too(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "C1")
+        await assess(client, k, "C1", investigated_repayment=40, contracted_12m="600000")
+        await approve_limit(client, k, "C1", "70000", term_days=30)
+        r = await submit(client, k, {"customer_id": "C1", "kind": "temporary_limit", "amount": "10000",
+                                     "expires_on": "2026-06-30"})
+        assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "application.justification_required"
+        r = await submit(client, k, {"customer_id": "C1", "kind": "term_extension", "extra_days": 5}, who="sales")
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "justification"
+        r = await submit(client, k, {"customer_id": "C1", "kind": "temporary_limit", "amount": "5000",
+                                     "expires_on": "2026-06-30"})
+        assert r.status_code == 201 and r.json()["exceptions"] == []
