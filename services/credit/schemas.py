@@ -40,6 +40,8 @@ OrderRefPath = id_path("the checked order's reference")
 Limit = Annotated[int, Query(ge=1, le=500, description="at most 500 per page")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 Grade = Annotated[str, StringConstraints(min_length=1, max_length=10, pattern=r"^[A-Z]$")]
+BusinessRole = Literal["sales", "sales_manager", "sales_admin", "finance", "general_manager", "collector", "legal",
+                       "auditor", "integration"]
 Days = Annotated[StrictInt, Field(ge=0, le=3650)]
 
 
@@ -168,6 +170,29 @@ class CustomerOut(BaseModel):
                                                    "red flags and each step")
 
 
+class CustomerSummaryOut(BaseModel):
+    customer_id: str
+    name: str
+    region: str | None
+    customer_type: str | None
+    industry: str | None
+    salesperson: str | None
+    currency: str
+    grade: str | None = Field(description="the effective grade")
+    limit: DecimalAmount = Field(description="the approved limit (temporary limits and exposure: GET the customer)")
+    term_days: int
+    blacklisted: bool
+    on_hold: bool
+    holds: list[Literal["manual", "overdue", "blacklist"]] = Field(description="the kinds of its active holds")
+
+
+class CustomerPage(BaseModel):
+    items: list[CustomerSummaryOut]
+    total: int = Field(description="matching customers in all")
+    limit: int
+    offset: int
+
+
 class OpenItemOut(BaseModel):
     invoice_number: str
     seq: int = Field(description="the instalment's number on its invoice")
@@ -290,6 +315,28 @@ class ApplicationOut(BaseModel):
     steps: list[StepOut]
     created_at: datetime
     updated_at: datetime
+
+
+class ApplicationSummaryOut(BaseModel):
+    application_id: str
+    customer_id: str
+    customer_name: str | None
+    kind: str
+    request: dict[str, Any]
+    state: str
+    pending_role: str | None
+    submitted_by: str
+    justification: str | None
+    exceptions: list[ExceptionOut]
+    created_at: datetime
+    updated_at: datetime = Field(description="the last step (or the submission)")
+
+
+class ApplicationPage(BaseModel):
+    items: list[ApplicationSummaryOut]
+    total: int = Field(description="matching applications in all")
+    limit: int
+    offset: int
 
 
 class DecisionIn(Strict):

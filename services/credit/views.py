@@ -15,14 +15,16 @@ from services.credit.domain.rerating import VisitCandidate, last_visits, visits_
 from services.credit.handlers.common import items_of, money
 from services.credit.handlers.grading import credit_file
 from services.credit.schemas import (
-    ApplicationOut, AssessmentOut, ChainOut, CompletenessOut, CustomerOut, DocumentOut, DueVisitOut, ExposureOut, HoldOut,
-    OpenItemOut, OpenItemsPage, OverdueOut, StepOut, SuggestionOut, TemporaryLimitOut,
+    ApplicationOut, ApplicationPage, ApplicationSummaryOut, AssessmentOut, ChainOut, CompletenessOut, CustomerOut,
+    CustomerPage, CustomerSummaryOut, DocumentOut, DueVisitOut, ExposureOut, HoldOut, OpenItemOut, OpenItemsPage,
+    OverdueOut, StepOut, SuggestionOut, TemporaryLimitOut,
 )
 from services.credit.tables import AssessmentRow, HoldRow
 from shared.context import Context
 from shared.db import UnitOfWork, as_utc
 from shared.errors import NotFound
 from shared.money import from_minor
+from shared.roles import ADMIN
 
 
 def _no_file(customer_id: str) -> NotFound:
@@ -196,3 +198,44 @@ async def application(deps: CreditDeps, uow: UnitOfWork, ctx: Context, applicati
                        exceptions=s.exceptions or [], at=as_utc(s.at))
                for s in steps],
         created_at=as_utc(row.created_at), updated_at=as_utc(row.updated_at))
+
+
+def _summary(row, customer_name: str | None) -> ApplicationSummaryOut:
+    return ApplicationSummaryOut(
+        application_id=row.application_id, customer_id=row.customer_id, customer_name=customer_name, kind=row.kind,
+        request=row.request, state=row.state, pending_role=row.pending_role, submitted_by=row.submitted_by,
+        justification=row.justification, exceptions=row.exceptions or [], created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at))
+
+
+async def applications(deps: CreditDeps, uow: UnitOfWork, ctx: Context, *, awaiting_role: str | None,
+                       state: str | None, customer_id: str | None, kind: str | None, limit: int,
+                       offset: int) -> ApplicationPage:
+    """The applications matching the filters, oldest first; without any filter the caller's
+    inbox: what awaits a business role the caller holds and the caller may decide (not what
+    they submitted or took a step on already)."""
+    inbox = awaiting_role is None and state is None and customer_id is None and kind is None
+    async with uow:
+        rows, total = await repository.applications_page(
+            uow, awaiting=frozenset(r for r in ctx.roles if r != ADMIN) if inbox else (
+                frozenset({awaiting_role}) if awaiting_role else None),
+            state=state, customer_id=customer_id, kind=kind, decidable_by=ctx.actor if inbox else None,
+            limit=limit, offset=offset)
+    return ApplicationPage(items=[_summary(row, name) for row, name in rows], total=total, limit=limit,
+                           offset=offset)
+
+
+async def customers(deps: CreditDeps, uow: UnitOfWork, ctx: Context, *, name: str | None, region: str | None,
+                    salesperson: str | None, grade: str | None, on_hold: bool | None, limit: int,
+                    offset: int) -> CustomerPage:
+    """Customers in credit, by name: the list sales and finance work from."""
+    async with uow:
+        rows, total = await repository.customers_page(uow, name=name, region=region, salesperson=salesperson,
+                                                      grade=grade, on_hold=on_hold, limit=limit, offset=offset)
+        holds = await repository.active_hold_kinds(uow, [f.customer_id for f, _ in rows])
+    items = [CustomerSummaryOut(
+        customer_id=f.customer_id, name=f.name, region=f.region, customer_type=f.customer_type, industry=f.industry,
+        salesperson=f.salesperson, currency=p.currency, grade=p.grade, limit=from_minor(p.limit_minor, p.currency),
+        term_days=p.term_days, blacklisted=p.blacklisted, on_hold=f.customer_id in holds,
+        holds=holds.get(f.customer_id, [])) for f, p in rows]
+    return CustomerPage(items=items, total=total, limit=limit, offset=offset)

@@ -9,7 +9,8 @@ from services.credit.auth import FileKeeper, Finance, Reader, Visitor
 from services.credit.deps import Deps
 from services.credit.handlers import files, grading, holds, jobs
 from services.credit.schemas import (
-    TEXT_PATTERN, AssessmentIn, AssessmentOut, CustomerIdPath, CustomerIn, CustomerOut, DueVisitOut, HistoryEntryOut,
+    TEXT_PATTERN, AssessmentIn, AssessmentOut, CustomerIdPath, CustomerIn, CustomerOut, CustomerPage, DueVisitOut,
+    HistoryEntryOut,
     HoldIdPath, HoldIn, HoldOut, Limit, Offset, OpenItemsPage, RerateRunOut, VisitIn,
 )
 from shared.problems import problem_responses
@@ -32,6 +33,20 @@ async def put_customer(customer_id: CustomerIdPath, body: CustomerIn, response: 
     if await files.put_file(deps, uow, ctx, customer_id, data):
         response.status_code = 201
     return await views.customer(deps, uow, ctx, customer_id)
+
+
+@router.get("/customers", response_model=CustomerPage, summary="Customers in credit",
+            description="Filterable and paged, by name: the name contains `name` (any case), `region` and "
+                        "`salesperson` as on the file, the effective `grade`, with or without an active hold.",
+            responses=problem_responses(422))
+async def list_customers(deps: Deps, uow: Uow, ctx: Reader,
+                         name: str | None = Query(None, min_length=1, max_length=200, pattern=TEXT_PATTERN),
+                         region: str | None = Query(None, max_length=100, pattern=TEXT_PATTERN),
+                         salesperson: str | None = Query(None, max_length=100, pattern=TEXT_PATTERN),
+                         grade: str | None = Query(None, max_length=1, pattern=r"^[A-Z]$"),
+                         on_hold: bool | None = None, limit: Limit = 50, offset: Offset = 0) -> CustomerPage:
+    return await views.customers(deps, uow, ctx, name=name, region=region, salesperson=salesperson, grade=grade,
+                                 on_hold=on_hold, limit=limit, offset=offset)
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerOut, summary="A customer's credit standing",

@@ -70,6 +70,43 @@ async def latest_manual_assessment(uow: UnitOfWork, customer_id: str) -> Assessm
     return (await uow.execute(stmt)).scalars().first()
 
 
+async def customers_page(uow: UnitOfWork, *, name: str | None = None, region: str | None = None,
+                         salesperson: str | None = None, grade: str | None = None, on_hold: bool | None = None,
+                         limit: int, offset: int) -> tuple[list[tuple[CreditFileRow, CreditProfileRow]], int]:
+    """Credit files with their profile, by name (then id), and how many match: the name
+    containing `name` (any case; `%` and `_` are characters), in `region`, of `salesperson`,
+    at the effective `grade`, with (or without) an active hold."""
+    where = []
+    if name is not None:
+        where.append(sa.func.lower(CreditFileRow.name).contains(name.lower(), autoescape=True))
+    if region is not None:
+        where.append(CreditFileRow.region == region)
+    if salesperson is not None:
+        where.append(CreditFileRow.salesperson == salesperson)
+    if grade is not None:
+        where.append(CreditProfileRow.grade == grade)
+    if on_hold is not None:
+        held = sa.exists().where(HoldRow.customer_id == CreditFileRow.customer_id, HoldRow.released_on.is_(None))
+        where.append(held if on_hold else ~held)
+    joined = sa.select(CreditFileRow, CreditProfileRow).join(
+        CreditProfileRow, CreditProfileRow.customer_id == CreditFileRow.customer_id).where(*where)
+    total = await uow.scalar(sa.select(sa.func.count()).select_from(joined.subquery()))
+    stmt = joined.order_by(sa.func.lower(CreditFileRow.name), CreditFileRow.name, CreditFileRow.customer_id)
+    return [tuple(row) for row in await uow.execute(stmt.limit(limit).offset(offset))], int(total or 0)
+
+
+async def active_hold_kinds(uow: UnitOfWork, customer_ids) -> dict[str, list[str]]:
+    """customer -> the kinds of its active holds, for a page of customers."""
+    found: dict[str, list[str]] = {}
+    for chunk in chunked(sorted(set(customer_ids))):
+        rows = await uow.execute(sa.select(HoldRow.customer_id, HoldRow.kind).where(
+            HoldRow.customer_id.in_(chunk), HoldRow.released_on.is_(None)).distinct()
+            .order_by(HoldRow.customer_id, HoldRow.kind))
+        for customer_id, kind in rows:
+            found.setdefault(customer_id, []).append(kind)
+    return found
+
+
 async def profiles_with_assessment(uow: UnitOfWork) -> list[CreditProfileRow]:
     return await _all(uow, select(CreditProfileRow).where(CreditProfileRow.last_assessment_id.is_not(None))
                       .order_by(CreditProfileRow.customer_id))
@@ -318,6 +355,32 @@ async def temporary_limits_of(uow: UnitOfWork, customer_id: str, today: date) ->
 
 async def get_application(uow: UnitOfWork, application_id: str) -> ApplicationRow | None:
     return await uow.session.get(ApplicationRow, application_id)
+
+
+async def applications_page(uow: UnitOfWork, *, awaiting: frozenset[str] | None = None, state: str | None = None,
+                            customer_id: str | None = None, kind: str | None = None, decidable_by: str | None = None,
+                            limit: int, offset: int) -> tuple[list[tuple[ApplicationRow, str | None]], int]:
+    """Applications (with their customer's name), oldest first, and how many match: those
+    awaiting one of the roles `awaiting`, in `state`, of `customer_id`, of `kind`; with
+    `decidable_by`, not those that actor submitted or already took a step on."""
+    where = []
+    if awaiting is not None:
+        where.append(ApplicationRow.pending_role.in_(sorted(awaiting)))
+    if state is not None:
+        where.append(ApplicationRow.state == state)
+    if customer_id is not None:
+        where.append(ApplicationRow.customer_id == customer_id)
+    if kind is not None:
+        where.append(ApplicationRow.kind == kind)
+    if decidable_by is not None:
+        acted = sa.exists().where(ApplicationStepRow.application_id == ApplicationRow.application_id,
+                                  ApplicationStepRow.actor_id == decidable_by)
+        where += [ApplicationRow.submitted_by != decidable_by, ~acted]
+    total = await uow.scalar(sa.select(sa.func.count()).select_from(ApplicationRow).where(*where))
+    stmt = (sa.select(ApplicationRow, CreditFileRow.name)
+            .outerjoin(CreditFileRow, CreditFileRow.customer_id == ApplicationRow.customer_id).where(*where)
+            .order_by(ApplicationRow.created_at, ApplicationRow.application_id).limit(limit).offset(offset))
+    return [tuple(row) for row in await uow.execute(stmt)], int(total or 0)
 
 
 async def steps_of(uow: UnitOfWork, application_id: str) -> list[ApplicationStepRow]:
