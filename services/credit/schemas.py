@@ -136,13 +136,17 @@ class SuggestionOut(BaseModel):
                                                               "monthly sales × 1.5): beyond it, a justification")
 
 
-class CustomerOut(BaseModel):
+class CustomerFields(BaseModel):
+    """What a customer's file says of it, in every answer about customers."""
     customer_id: str
     name: str
     region: str | None
     customer_type: str | None
     industry: str | None
     salesperson: str | None
+
+
+class CustomerOut(CustomerFields):
     onboarded_on: date | None
     is_new: bool
     documents: list[DocumentOut]
@@ -170,13 +174,7 @@ class CustomerOut(BaseModel):
                                                    "red flags and each step")
 
 
-class CustomerSummaryOut(BaseModel):
-    customer_id: str
-    name: str
-    region: str | None
-    customer_type: str | None
-    industry: str | None
-    salesperson: str | None
+class CustomerSummaryOut(CustomerFields):
     currency: str
     grade: str | None = Field(description="the effective grade")
     limit: DecimalAmount = Field(description="the approved limit (temporary limits and exposure: GET the customer)")

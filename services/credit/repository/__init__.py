@@ -22,6 +22,11 @@ async def _all(uow: UnitOfWork, stmt) -> list:
     return list((await uow.execute(stmt)).scalars())
 
 
+def _matching(*filters) -> list:
+    """`column == value` for each (column, value) of a list's filters that was given."""
+    return [column == value for column, value in filters if value is not None]
+
+
 def add(uow: UnitOfWork, *rows) -> None:
     """New rows, written at the next flush or commit."""
     uow.session.add_all(rows)
@@ -76,15 +81,10 @@ async def customers_page(uow: UnitOfWork, *, name: str | None = None, region: st
     """Credit files with their profile, by name (then id), and how many match: the name
     containing `name` (any case; `%` and `_` are characters), in `region`, of `salesperson`,
     at the effective `grade`, with (or without) an active hold."""
-    where = []
+    where = _matching((CreditFileRow.region, region), (CreditFileRow.salesperson, salesperson),
+                      (CreditProfileRow.grade, grade))
     if name is not None:
         where.append(sa.func.lower(CreditFileRow.name).contains(name.lower(), autoescape=True))
-    if region is not None:
-        where.append(CreditFileRow.region == region)
-    if salesperson is not None:
-        where.append(CreditFileRow.salesperson == salesperson)
-    if grade is not None:
-        where.append(CreditProfileRow.grade == grade)
     if on_hold is not None:
         held = sa.exists().where(HoldRow.customer_id == CreditFileRow.customer_id, HoldRow.released_on.is_(None))
         where.append(held if on_hold else ~held)
@@ -363,15 +363,10 @@ async def applications_page(uow: UnitOfWork, *, awaiting: frozenset[str] | None 
     """Applications (with their customer's name), oldest first, and how many match: those
     awaiting one of the roles `awaiting`, in `state`, of `customer_id`, of `kind`; with
     `decidable_by`, not those that actor submitted or already took a step on."""
-    where = []
+    where = _matching((ApplicationRow.state, state), (ApplicationRow.customer_id, customer_id),
+                      (ApplicationRow.kind, kind))
     if awaiting is not None:
         where.append(ApplicationRow.pending_role.in_(sorted(awaiting)))
-    if state is not None:
-        where.append(ApplicationRow.state == state)
-    if customer_id is not None:
-        where.append(ApplicationRow.customer_id == customer_id)
-    if kind is not None:
-        where.append(ApplicationRow.kind == kind)
     if decidable_by is not None:
         acted = sa.exists().where(ApplicationStepRow.application_id == ApplicationRow.application_id,
                                   ApplicationStepRow.actor_id == decidable_by)

@@ -14,11 +14,16 @@ async def test_the_hand_written_migration_matches_the_tables_on_sqlite(tmp_path)
     assert await migrated_matches_models(f"sqlite+aiosqlite:///{Path(tmp_path) / 'm.sqlite3'}") == []
 
 
-async def test_credit_0004_moves_each_instalment_out_of_the_receivables_json(tmp_path):
+async def migrated_to(tmp_path, revision: str):
+    """A SQLite database at `revision` of credit's history: its URL and an engine on it."""
     url = f"sqlite+aiosqlite:///{Path(tmp_path) / 'm.sqlite3'}"
     await migrations.upgrade(migrations.PLATFORM, url)
-    await migrations.upgrade(SERVICE.migrations, url, "credit_0003")
-    engine = create_async_engine(url)
+    await migrations.upgrade(SERVICE.migrations, url, revision)
+    return url, create_async_engine(url)
+
+
+async def test_credit_0004_moves_each_instalment_out_of_the_receivables_json(tmp_path):
+    url, engine = await migrated_to(tmp_path, "credit_0003")
     try:
         async with engine.begin() as conn:
             await conn.execute(sa.text(
@@ -44,10 +49,7 @@ async def test_credit_0004_moves_each_instalment_out_of_the_receivables_json(tmp
 
 async def test_credit_0005_bakes_the_extensions_credit_applied_alone_into_the_due_dates(tmp_path):
     """Credit's view of an invoice extended before the ledger moved due dates stays the same."""
-    url = f"sqlite+aiosqlite:///{Path(tmp_path) / 'm.sqlite3'}"
-    await migrations.upgrade(migrations.PLATFORM, url)
-    await migrations.upgrade(SERVICE.migrations, url, "credit_0004")
-    engine = create_async_engine(url)
+    url, engine = await migrated_to(tmp_path, "credit_0004")
     try:
         async with engine.begin() as conn:
             for number, extended in (("I-1", 20), ("I-2", 0)):
@@ -79,10 +81,7 @@ async def test_credit_0005_bakes_the_extensions_credit_applied_alone_into_the_du
 
 
 async def test_credit_0006_gives_the_applications_under_way_the_chain_they_were_submitted_under(tmp_path):
-    url = f"sqlite+aiosqlite:///{Path(tmp_path) / 'm.sqlite3'}"
-    await migrations.upgrade(migrations.PLATFORM, url)
-    await migrations.upgrade(SERVICE.migrations, url, "credit_0005")
-    engine = create_async_engine(url)
+    url, engine = await migrated_to(tmp_path, "credit_0005")
     try:
         async with engine.begin() as conn:
             await conn.execute(sa.text(
