@@ -1,14 +1,15 @@
 """Credit applications and their approval chains (seed 002, domain.md's table): one chain per
 kind of application, configuration, with seed 002's defaults.
 
-| kind | applies | then | seed |
-|---|---|---|---|
-| grade_limit_term: grade, limit and term of a new or re-rated customer | sales_manager | sales_admin → finance → general_manager | §4, §5, §10.2 |
-| limit: the limit amount | sales_manager | finance → general_manager | §2(2) |
-| limit_term_change: a special change of limit or term | sales, sales_manager | sales_manager → finance → general_manager | §2(3) |
-| term_extension: 展期 | sales, sales_manager | sales_manager → finance → general_manager | §2(3) |
-| rerating: the July re-rating | sales, sales_manager | finance → general_manager | §2(4) |
-| temporary_limit: 临时额度 | sales_manager | as the first row | §6 |
+  kind                what                                      applies               then
+  grade_limit_term    grade, limit, term of a new or re-rated   sales_manager         sales_admin → finance →
+                      customer (§4, §5, §10.2)                                        general_manager
+  limit               the limit amount (§2(2))                  sales_manager         finance → general_manager
+  limit_term_change   a special change of limit or term (§2(3)) sales, sales_manager  sales_manager → finance →
+                                                                                      general_manager
+  term_extension      展期 (§2(3))                               sales, sales_manager  as limit_term_change
+  rerating            the July re-rating (§2(4))                sales, sales_manager  finance → general_manager
+  temporary_limit     临时额度 (§6)                               sales_manager         as grade_limit_term
 
 The seed's people on the platform's roles (shared/roles.py): the salesperson is `sales`, the
 (sales) department manager and the department head who confirms is `sales_manager`, the sales

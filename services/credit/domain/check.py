@@ -19,8 +19,8 @@ The decision is the most severe reason (reject > review > approve); `reasons` li
 reason that applies in the order above, so `reasons[0]` of the decisive severity explains it.
 
 Effective limit = limit + temporary limits valid today (added, not replacing). Available
-credit = effective limit − exposure, not below 0; 0 for a customer on prepayment only. An approved check with `reserve` yields the
-reservation to store (expires after `reservation_days`). A `review` may be overridden by an
+credit = effective limit − exposure, not below 0; 0 for a customer on prepayment only. An
+approved check with `reserve` yields the reservation to store (expires after `reservation_days`). A `review` may be overridden by an
 authorised role (finance, general_manager) with a reason → approved_by_override; a reject
 never. The caller fills `overdue_amount`/`max_days_overdue` with
 `receivables.summarize_overdue` (undisputed items by default).

@@ -151,9 +151,9 @@ def beyond_policy(basis: SuggestionBasis, policy: LimitPolicy, limit: Money | No
     out = []
     top = max_limit(basis.average_monthly, policy)
     if limit is not None and limit.currency == top.currency and limit > top:
-        out.append(PolicyException("limit.above_policy", f"{what}limit {limit} above the policy's {top} (average "
-                                                         f"monthly sales {basis.average_monthly} × {policy.max_factor}, "
-                                                         f"{basis.kind})"))
+        out.append(PolicyException("limit.above_policy",
+                                   f"{what}limit {limit} above the policy's {top} (average monthly sales "
+                                   f"{basis.average_monthly} × {policy.max_factor}, {basis.kind})"))
     if term_days is not None and term_days > policy.max_term_days:
         out.append(PolicyException("term.over_policy", f"{what}term {term_days} days over the policy's "
                                                        f"{policy.max_term_days}"))
@@ -164,4 +164,5 @@ def check_justification(exceptions: tuple[PolicyException, ...], justification: 
     """An application beyond the policy is refused without a written justification."""
     if exceptions and not (justification or "").strip():
         raise RuleError("beyond the policy, a written justification is needed: "
-                        + "; ".join(e.detail for e in exceptions), "justification", "application.justification_required")
+                        + "; ".join(e.detail for e in exceptions), "justification",
+                        "application.justification_required")

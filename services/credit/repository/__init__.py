@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from services.credit.tables import (
     ApplicationRow, ApplicationStepRow, AssessmentRow, BrokenPromiseRow, CheckRow, CreditDocumentRow,
-    CreditFileRow, CreditFileVersionRow, CreditProfileRow, DueDateChangeRow, HistoryRow, HoldRow, InstalmentRow, LedgerFactRow,
-    RedFlagRow, ReceivableRow, RepaymentRow, ReservationRow, TemporaryLimitRow, VisitRow,
+    CreditFileRow, CreditFileVersionRow, CreditProfileRow, DueDateChangeRow, HistoryRow, HoldRow, InstalmentRow,
+    LedgerFactRow, RedFlagRow, ReceivableRow, RepaymentRow, ReservationRow, TemporaryLimitRow, VisitRow,
 )
 from shared.db import UnitOfWork, chunked
 

@@ -30,11 +30,12 @@ def test_config_from_the_environment(monkeypatch):
 
 
 def test_approval_chains_from_the_environment_and_admin_never_in_one(monkeypatch):
-    monkeypatch.setenv("AR_CREDIT_APPROVAL_CHAINS",
-                       '{"rerating": {"submitters": ["sales"], "steps": ["sales_manager", "finance", "general_manager"]}}')
+    monkeypatch.setenv("AR_CREDIT_APPROVAL_CHAINS", '{"rerating": {"submitters": ["sales"], '
+                                                    '"steps": ["sales_manager", "finance", "general_manager"]}}')
     policy = build_policy(CreditConfig())
     assert policy.chains["rerating"].steps == ("sales_manager", "finance", "general_manager")
     assert policy.chains["limit"].steps == ("finance", "general_manager")
-    monkeypatch.setenv("AR_CREDIT_APPROVAL_CHAINS", '{"limit": {"submitters": ["sales_manager"], "steps": ["admin"]}}')
+    monkeypatch.setenv("AR_CREDIT_APPROVAL_CHAINS", '{"limit": {"submitters": ["sales_manager"], '
+                                                    '"steps": ["admin"]}}')
     with pytest.raises(ValueError, match="admin"):
         CreditConfig()
