@@ -99,7 +99,8 @@ async def basis_of(deps: CreditDeps, uow: UnitOfWork, file_row: CreditFileRow, p
     start, end = sales_period(as_of, policy.limits.basis)
     sales = money(await repository.purchases_between(uow, profile.customer_id, cur, start - timedelta(days=1), end),
                   cur)
-    contracted = Money.of(contracted_12m, cur) if contracted_12m is not None else None
+    with money_errors("contracted_12m"):  # more decimals than the customer's currency has
+        contracted = Money.of(contracted_12m, cur) if contracted_12m is not None else None
     is_new = credit_file(file_row, []).is_new(as_of, policy.grading.new_customer_months)
     return limit_basis(policy.limits, as_of, sales, is_new, contracted)
 

@@ -217,3 +217,14 @@ async def test_a_new_customers_suggested_limit_is_based_on_the_contracted_volume
         assert (a["suggested"]["basis"], a["suggested"]["average_monthly_sales"], a["suggested"]["limit"]) == (
             "contracted_volume", "50000.00", "50000.00")
         assert (a["suggested"]["basis_from"], a["suggested"]["max_limit"]) == (None, "75000.00")
+
+
+async def test_a_contracted_volume_finer_than_the_customers_currency_is_a_422(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "JP1", currency="JPY")
+        r = await client.post("/credit/v1/customers/JP1/assessments",
+                              json={"scores": {"financial_strength": 5, "operating_condition": 5,
+                                               "reputation_and_prospects": 5}, "contracted_12m": "1000.50"},
+                              headers=k["finance"])
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "contracted_12m", r.text
