@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from services.credit import repository
+from services.credit.repository import lists
 from services.credit.deps import CreditDeps
 from services.credit.domain.check import TemporaryLimit, available_credit, effective_limit
 from services.credit.domain.exposure import Reservation, compute_exposure
@@ -216,7 +217,7 @@ async def applications(deps: CreditDeps, uow: UnitOfWork, ctx: Context, *, await
     they submitted or took a step on already)."""
     inbox = awaiting_role is None and state is None and customer_id is None and kind is None
     async with uow:
-        rows, total = await repository.applications_page(
+        rows, total = await lists.applications_page(
             uow, awaiting=frozenset(r for r in ctx.roles if r != ADMIN) if inbox else (
                 frozenset({awaiting_role}) if awaiting_role else None),
             state=state, customer_id=customer_id, kind=kind, decidable_by=ctx.actor if inbox else None,
@@ -230,9 +231,9 @@ async def customers(deps: CreditDeps, uow: UnitOfWork, ctx: Context, *, name: st
                     offset: int) -> CustomerPage:
     """Customers in credit, by name: the list sales and finance work from."""
     async with uow:
-        rows, total = await repository.customers_page(uow, name=name, region=region, salesperson=salesperson,
+        rows, total = await lists.customers_page(uow, name=name, region=region, salesperson=salesperson,
                                                       grade=grade, on_hold=on_hold, limit=limit, offset=offset)
-        holds = await repository.active_hold_kinds(uow, [f.customer_id for f, _ in rows])
+        holds = await lists.active_hold_kinds(uow, [f.customer_id for f, _ in rows])
     items = [CustomerSummaryOut(
         customer_id=f.customer_id, name=f.name, region=f.region, customer_type=f.customer_type, industry=f.industry,
         salesperson=f.salesperson, currency=p.currency, grade=p.grade, limit=from_minor(p.limit_minor, p.currency),
