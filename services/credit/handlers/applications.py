@@ -170,8 +170,10 @@ async def submit(deps: CreditDeps, uow: UnitOfWork, ctx: Context, body: Applicat
                                            exceptions=shown, created_at=now, updated_at=now))
         _store_step(uow, ctx, app, shown)
         history(uow, app.customer_id, now, ctx.today, "application_submitted",
-                f"{app.kind.value} application submitted by {ctx.name}", application_id=app.application_id,
-                request=request_json(request))
+                f"{app.kind.value} application submitted by {ctx.name}"
+                + (f", beyond the policy ({len(shown)} exception(s))" if shown else ""),
+                application_id=app.application_id, request=request_json(request), exceptions=shown,
+                justification=body.justification)
         await uow.commit()
     return app.application_id
 
