@@ -188,7 +188,8 @@ async def graded_customer(client: httpx.AsyncClient) -> dict[str, dict]:
                           headers=keys["finance"])
     assert r.status_code == 201, r.text
     app = await client.post("/credit/v1/applications", headers=keys["sales_manager"], json={
-        "customer_id": GRADED, "kind": "grade_limit_term", "limit": "1000000", "term_days": 30, "currency": "CNY"})
+        "customer_id": GRADED, "kind": "grade_limit_term", "limit": "1000000", "term_days": 30, "currency": "CNY",
+        "justification": "bench: a limit no check of the load exceeds"})
     assert app.status_code == 201, app.text
     for role in ("sales_admin", "finance", "general_manager"):
         r = await client.post(f"/credit/v1/applications/{app.json()['application_id']}/decisions",

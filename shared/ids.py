@@ -18,5 +18,10 @@ BusinessId = Annotated[str, StringConstraints(min_length=1, max_length=100, patt
 
 # The same bounds on a path segment or a query filter naming one, so a 10 kB or control-character
 # segment is a 422 that says why, not a lookup (a query filter has no other bound).
-IdPath = Annotated[str, Path(min_length=1, max_length=100, pattern=ID_PATTERN)]
+def id_path(description: str):
+    """A path segment naming one thing, described for the OpenAPI reader."""
+    return Annotated[str, Path(min_length=1, max_length=100, pattern=ID_PATTERN, description=description)]
+
+
+IdPath = id_path("an identifier: at most 100 characters, no `/`, `?`, `#` or control characters")
 IdQuery = Annotated[str | None, Query(min_length=1, max_length=100, pattern=ID_PATTERN)]

@@ -13,6 +13,7 @@ customer) or produce a 5xx.
   each use (a payment is not received next month): `not_after`.
 - Currencies (`CurrencyIn`): three capital letters of a currency we know, as the schema
   states (not "cny", not " CNY ").
+- Free text (`Text(n)`): at most n characters, no control characters but tabs and line breaks.
 - Identifiers: shared/ids.py. Booleans: `StrictBool` (true/false, not "yes" or 1).
 
 And what every service answers: `Timestamp` (always with its zone), `OffsetQuery` (paging).
@@ -25,7 +26,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Query
-from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer, StringConstraints, WithJsonSchema
 
 from shared.errors import RuleError
 from shared.money import AMOUNT_PATTERN, AMOUNT_RULE, CURRENCY_EXPONENTS, MoneyError
@@ -97,6 +98,15 @@ CurrencyIn = Annotated[
     BeforeValidator(parse_currency),
     WithJsonSchema({"type": "string", "enum": sorted(CURRENCY_EXPONENTS), "examples": ["CNY"]}),
 ]
+
+
+#: free text: tabs and line breaks, no other control characters (PostgreSQL refuses NUL in
+#: text: it would be a 500)
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+def Text(max_length: int, min_length: int = 0):  # noqa: N802 (a type, as pydantic's constr)
+    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length, pattern=TEXT_PATTERN)]
 
 
 def not_after(day: date | None, today: date, days: int, field: str, what: str) -> None:

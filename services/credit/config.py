@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Mapping
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.credit.domain.check import CheckPolicy
+from services.credit.domain.approvals import ApplicationKind, ApprovalChain, chains_from
+from services.credit.domain.check import CheckDecision, CheckPolicy
 from services.credit.domain.exposure import ExposurePolicy, ReleaseMode
 from services.credit.domain.grade_scale import (
     FIVE_LEVEL_SCALE, FOUR_LEVEL_SCALE, THREE_LEVEL_SCALE, GradeScale,
 )
 from services.credit.domain.grading import DowngradeMode, GradingPolicy
 from services.credit.domain.holds import HoldPolicy
-from services.credit.domain.limits import LimitPolicy
+from services.credit.domain.limits import LimitBasis, LimitPolicy
 from services.credit.domain.rerating import ReratingPolicy, VisitPolicy, VisitRule
 from services.credit.domain.scorecard import (
     DEFAULT_SCORECARD, PURCHASES, REPAYMENT, Criterion, CriterionSource, Scorecard,
@@ -43,6 +44,9 @@ class CreditConfig(BaseSettings):
     repayment_weight: int = Field(40, ge=1)
     purchases_weight: int = Field(30, ge=1)
     entered_criteria: dict[str, int] = Field(default_factory=lambda: dict(_DEFAULT_ENTERED))
+    written_off_repayment_max_percent: Decimal = Field(
+        Decimal(75), ge=0, le=100, description="the highest repayment score (% of its weight) while a write-off is "
+                                               "in the window: below the A floor by default")
     grade_scale: Literal["A-E", "A-D", "A-C"] = "A-E"
     downgrade_mode: DowngradeMode = DowngradeMode.ONE_LEVEL
     new_customer_months: int = Field(12, ge=0)
@@ -52,7 +56,13 @@ class CreditConfig(BaseSettings):
         "A": Decimal("1.5"), "B": Decimal("1.2"), "C": Decimal("1.0"), "D": Decimal("0.5")})
     terms_days: dict[str, int] = Field(default_factory=lambda: {"A": 30, "B": 30, "C": 15, "D": 7})
     max_term_days: int = Field(30, ge=0)
+    limit_basis: Literal["previous_year", "rolling_12_months"] = Field(
+        "previous_year", description="the sales a suggested limit averages: the whole previous calendar year "
+                                     "(002 §2(2)) or the last 12 months")
     limit_rounding_step: Decimal = Field(Decimal(1000), gt=0)
+    # approval chains per application kind (domain.approvals: seed 002's defaults), e.g.
+    # {"limit": {"submitters": ["sales_manager"], "steps": ["finance", "general_manager"]}}
+    approval_chains: dict[str, dict] = Field(default_factory=dict)
     # holds and blacklist
     hold_threshold_days: int = Field(30, ge=1)
     blacklist_after: int | None = Field(3, ge=1, description="overdue holds in the window; None: never")
@@ -61,6 +71,8 @@ class CreditConfig(BaseSettings):
     over_limit_tolerance_percent: Decimal = Field(Decimal(10), ge=0, le=100)
     overdue_review_after_days: int = Field(0, ge=0)
     overdue_reject_after_days: int | None = Field(None, ge=0)
+    term_exceeds_decision: Literal["review", "reject"] = Field(
+        "review", description="an order asking for a longer term than approved")
     reservation_days: int = Field(30, ge=1)
     reservation_release: ReleaseMode = ReleaseMode.FULL
     # exposure composition
@@ -72,8 +84,16 @@ class CreditConfig(BaseSettings):
     visit_sales_manager_limit: Decimal = Decimal(30000)
     visit_department_head_limit: Decimal = Decimal(50000)
     visit_min_term_days: int = 30
+    # dates a person enters (an assessment's as_of, a visit) may be this many days after today
+    future_days: int = Field(1, ge=0, le=31)
     # the scheduled job (re-rating cycle, reservation expiry); 0 disables it
     job_interval_seconds: float = Field(3600.0, ge=0)
+
+    @field_validator("approval_chains")
+    @classmethod
+    def _chains(cls, value: dict[str, dict]) -> dict[str, dict]:
+        chains_from(value)  # a kind, roles or a chain that is not one: refused at start-up
+        return value
 
     @field_validator("base_currency")
     @classmethod
@@ -96,6 +116,7 @@ class CreditPolicy:
     exposure: ExposurePolicy
     rerating: ReratingPolicy
     visits: VisitPolicy
+    chains: Mapping[ApplicationKind, ApprovalChain]
 
     @property
     def scale(self) -> GradeScale:
@@ -129,7 +150,8 @@ def build_policy(config: CreditConfig | None = None) -> CreditPolicy:
                             new_customer_months=config.new_customer_months,
                             broken_promises_red_flag=config.broken_promises_red_flag)
     limits = LimitPolicy(factors=dict(config.limit_factors), terms_days=dict(config.terms_days),
-                         max_term_days=config.max_term_days, rounding_step=config.limit_rounding_step)
+                         max_term_days=config.max_term_days, rounding_step=config.limit_rounding_step,
+                         basis=LimitBasis(config.limit_basis))
     holds = HoldPolicy(overdue_threshold_days=config.hold_threshold_days,
                        blacklist_after=config.blacklist_after,
                        blacklist_window_months=config.blacklist_window_months)
@@ -137,7 +159,8 @@ def build_policy(config: CreditConfig | None = None) -> CreditPolicy:
                         overdue_review_after_days=config.overdue_review_after_days,
                         overdue_reject_after_days=config.overdue_reject_after_days,
                         override_roles=frozenset({roles.FINANCE, roles.GENERAL_MANAGER}),
-                        reservation_days=config.reservation_days, scale=scale)
+                        reservation_days=config.reservation_days, scale=scale,
+                        term_exceeds_decision=CheckDecision(config.term_exceeds_decision))
     exposure = ExposurePolicy(include_reservations=config.exposure_include_reservations,
                               include_disputed=config.exposure_include_disputed)
     cur = config.base_currency
@@ -147,7 +170,9 @@ def build_policy(config: CreditConfig | None = None) -> CreditPolicy:
         VisitRule(Money.of(config.visit_department_head_limit, cur), config.visit_min_term_days,
                   (roles.SALES_MANAGER, roles.DEPARTMENT_HEAD)),
     ))
-    return CreditPolicy(config=config, grading=grading, repayment=RepaymentPolicy(),
+    return CreditPolicy(config=config, grading=grading, repayment=RepaymentPolicy(
+                            written_off_max_fraction=config.written_off_repayment_max_percent / 100),
                         purchases=PurchasesPolicy(currency=cur),
                         limits=limits, holds=holds, check=check, exposure=exposure,
-                        rerating=ReratingPolicy(config.rerating_month, config.rerating_day), visits=visits)
+                        rerating=ReratingPolicy(config.rerating_month, config.rerating_day), visits=visits,
+                        chains=chains_from(config.approval_chains))

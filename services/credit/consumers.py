@@ -18,4 +18,5 @@ HANDLERS = {
 BATCH_HANDLERS = {  # an import publishes thousands of invoices, one sweep tens of thousands of overdue facts
     "invoice-recorded": ledger.invoices_recorded,
     "overdue-threshold": ledger.overdue_thresholds,
+    "invoice-due-dates-changed": ledger.due_dates_changed,  # a sweep of receipts, a batch of extensions
 }

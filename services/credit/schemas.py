@@ -1,19 +1,35 @@
 """HTTP shapes of the credit API (under /credit/v1). Amounts are decimal strings with an
-ISO currency code; dates are business dates."""
+ISO currency code; dates are business dates.
+
+What a client sends is bounded and the bounds are declared (issue 10): amounts, dates and
+currencies are shared/wire.py's types, identifiers shared/ids.py's (in paths too:
+`CustomerIdPath`), free text has a length and no control characters (PostgreSQL refuses
+NUL in text: it would be a 500), lists and maps have a size, integers a range, booleans are
+booleans."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Query
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
 from services.credit.domain.approvals import ApplicationKind
 from services.credit.domain.credit_file import DocumentKind
 from services.credit.domain.red_flags import OwnFaultCause, RedFlag
-from shared.money import CurrencyCode, DecimalAmount
-from shared.wire import Timestamp
+from shared.ids import BusinessId, id_path
+from shared.money import DecimalAmount
+from shared.wire import AmountIn, CurrencyIn, DateIn, Text, Timestamp
 
-Id = Field(min_length=1, max_length=100)
+CustomerIdPath = id_path("the customer's id (no `/`, `?`, `#` or control characters; at most 100)")
+ApplicationIdPath = id_path("the application's id")
+HoldIdPath = id_path("the hold's id")
+OrderRefPath = id_path("the checked order's reference")
+Limit = Annotated[int, Query(ge=1, le=500, description="at most 500 per page")]
+Grade = Annotated[str, StringConstraints(min_length=1, max_length=10, pattern=r"^[A-Z]$")]
+BusinessRole = Literal["sales", "sales_manager", "sales_admin", "finance", "general_manager", "collector", "legal",
+                       "auditor", "integration"]
+Days = Annotated[StrictInt, Field(ge=0, le=3650)]
 
 
 class Strict(BaseModel):
@@ -24,19 +40,19 @@ class Strict(BaseModel):
 
 class DocumentIn(Strict):
     kind: DocumentKind
-    reference: str = Field(min_length=1, max_length=200, description="document number, scan id or phone numbers")
-    received_on: date | None = None
-    expires_on: date | None = None
+    reference: Text(200, 1) = Field(description="document number, scan id or phone numbers")
+    received_on: DateIn | None = None
+    expires_on: DateIn | None = None
 
 
 class CustomerIn(Strict):
-    name: str = Field(min_length=1, max_length=200, examples=["上海某某贸易有限公司"])
-    region: str | None = Field(None, max_length=100)
-    customer_type: str | None = Field(None, max_length=100)
-    industry: str | None = Field(None, max_length=100)
-    salesperson: str | None = Field(None, max_length=100)
-    onboarded_on: date | None = Field(None, description="first business with us; none = a new customer")
-    currency: CurrencyCode | None = Field(None, description="the currency of the customer's credit (default CNY)")
+    name: Text(200, 1) = Field(examples=["上海某某贸易有限公司"])
+    region: Text(100) | None = None
+    customer_type: Text(100) | None = None
+    industry: Text(100) | None = None
+    salesperson: Text(100) | None = None
+    onboarded_on: DateIn | None = Field(None, description="first business with us; none = a new customer")
+    currency: CurrencyIn | None = Field(None, description="the currency of the customer's credit (default CNY)")
     documents: list[DocumentIn] = Field(default_factory=list, max_length=20)
 
 
@@ -97,15 +113,27 @@ class SuggestionOut(BaseModel):
     term_days: int
     currency: str
     prepayment_only: bool
+    basis: Literal["previous_year", "rolling_12_months", "contracted_volume"] | None = Field(
+        None, description="the sales averaged: the previous calendar year, the last 12 months, or a new customer's "
+                          "contracted volume")
+    basis_from: date | None = Field(None, description="the first day of the sales averaged")
+    basis_to: date | None = None
+    average_monthly_sales: DecimalAmount | None = None
+    max_limit: DecimalAmount | None = Field(None, description="the highest limit within the policy (the average "
+                                                              "monthly sales × 1.5): beyond it, a justification")
 
 
-class CustomerOut(BaseModel):
+class CustomerFields(BaseModel):
+    """What a customer's file says of it, in every answer about customers."""
     customer_id: str
     name: str
     region: str | None
     customer_type: str | None
     industry: str | None
     salesperson: str | None
+
+
+class CustomerOut(CustomerFields):
     onboarded_on: date | None
     is_new: bool
     documents: list[DocumentOut]
@@ -133,17 +161,36 @@ class CustomerOut(BaseModel):
                                                    "red flags and each step")
 
 
+class CustomerSummaryOut(CustomerFields):
+    currency: str
+    grade: str | None = Field(description="the effective grade")
+    limit: DecimalAmount = Field(description="the approved limit (temporary limits and exposure: GET the customer)")
+    term_days: int
+    blacklisted: bool
+    on_hold: bool
+    holds: list[Literal["manual", "overdue", "blacklist"]] = Field(description="the kinds of its active holds")
+
+
+class CustomerPage(BaseModel):
+    items: list[CustomerSummaryOut]
+    total: int = Field(description="matching customers in all")
+    limit: int
+    offset: int
+
+
 class OpenItemOut(BaseModel):
     invoice_number: str
     seq: int = Field(description="the instalment's number on its invoice")
-    due_date: date = Field(description="the instalment's due date as the ledger booked it")
-    extended_days: int = Field(description="term extension (展期) approved for its invoice")
-    extended_due_date: date = Field(description="the due date the credit rules use: due_date + extended_days")
+    due_date: date | None = Field(description="the instalment's due date as the ledger has it now (moved by term "
+                                              "extensions); none until a RECEIPT+N invoice is received")
+    extended_days: int = Field(description="how far term extensions (展期) moved its invoice, in the ledger")
     amount: DecimalAmount
     open_amount: DecimalAmount
     currency: str
-    disputed: bool = Field(description="its invoice has an amount in dispute")
-    days_overdue: int = Field(description="today - extended_due_date, never negative")
+    disputed: bool = Field(description="part of it is in dispute")
+    disputed_amount: DecimalAmount = Field(description="the part of its open amount in dispute: its invoice's "
+                                                       "disputed amount covers the open instalments oldest due first")
+    days_overdue: int = Field(description="today - due_date, never negative (0 without a due date)")
 
 
 class OpenItemsPage(BaseModel):
@@ -160,18 +207,24 @@ class OpenItemsPage(BaseModel):
 class RedFlagIn(Strict):
     flag: RedFlag
     own_fault_cause: OwnFaultCause | None = Field(None, description="only for prior_bad_debt_or_breach")
-    note: str = Field("", max_length=500)
+    note: Text(500) = ""
+
+
+CriterionId = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")]
 
 
 class AssessmentIn(Strict):
-    scores: dict[str, int] = Field(description="the person-entered criteria, each 0..its weight",
-                                   examples=[{"financial_strength": 8, "operating_condition": 7,
-                                              "reputation_and_prospects": 9}])
-    investigated_repayment: int | None = Field(None, ge=0, description="repayment score from the credit "
-                                               "investigation, used only while the customer has no history")
-    contracted_12m: DecimalAmount | None = Field(None, description="contracted 12-month volume (签约销售量)")
-    red_flags: list[RedFlagIn] = Field(default_factory=list, description="flags found by a person (002 §8)")
-    as_of: date | None = None
+    scores: dict[CriterionId, Annotated[StrictInt, Field(ge=0, le=100)]] = Field(
+        max_length=20, description="the person-entered criteria, each 0..its weight",
+        examples=[{"financial_strength": 8, "operating_condition": 7, "reputation_and_prospects": 9}])
+    investigated_repayment: StrictInt | None = Field(None, ge=0, le=100, description="repayment score from the "
+                                                     "credit investigation, used only while the customer has no "
+                                                     "history")
+    contracted_12m: AmountIn | None = Field(None, description="contracted 12-month volume (签约销售量), in the "
+                                                             "customer's credit currency")
+    red_flags: list[RedFlagIn] = Field(default_factory=list, max_length=20,
+                                       description="flags found by a person (002 §8)")
+    as_of: DateIn | None = Field(None, description="default today; never after today")
 
 
 class AssessmentOut(BaseModel):
@@ -191,19 +244,27 @@ class AssessmentOut(BaseModel):
 # --- applications ----------------------------------------------------------------------------
 
 class ApplicationIn(Strict):
-    customer_id: str = Id
+    customer_id: BusinessId
     kind: ApplicationKind
-    grade: str | None = Field(None, max_length=10, description="grade_limit_term")
-    limit: DecimalAmount | None = Field(None, description="grade_limit_term")
-    term_days: int | None = Field(None, ge=0, le=365, description="grade_limit_term")
-    amount: DecimalAmount | None = Field(None, description="temporary_limit")
-    currency: CurrencyCode | None = Field(None, description="of limit/amount; must be the customer's")
-    valid_from: date | None = Field(None, description="temporary_limit")
-    expires_on: date | None = Field(None, description="temporary_limit")
-    extra_days: int | None = Field(None, ge=1, le=365, description="term_extension")
-    invoice_numbers: list[str] = Field(default_factory=list, max_length=100,
-                                       description="term_extension: these invoices (else the customer's term)")
-    comment: str = Field("", max_length=2000)
+    grade: Grade | None = Field(None, description="grade_limit_term")
+    limit: AmountIn | None = Field(None, description="grade_limit_term")
+    term_days: StrictInt | None = Field(None, ge=0, le=365, description="grade_limit_term")
+    amount: AmountIn | None = Field(None, description="temporary_limit")
+    currency: CurrencyIn | None = Field(None, description="of limit/amount; must be the customer's")
+    valid_from: DateIn | None = Field(None, description="temporary_limit")
+    expires_on: DateIn | None = Field(None, description="temporary_limit")
+    extra_days: StrictInt | None = Field(None, ge=1, le=365, description="term_extension")
+    invoice_numbers: list[BusinessId] = Field(default_factory=list, max_length=100,
+                                              description="term_extension: these invoices (else the customer's "
+                                                          "term)")
+    comment: Text(2000) = ""
+    justification: Text(2000) | None = Field(None, description="needed when the limit is above the policy's band "
+                                                               "or the term over its maximum (002 §2(2))")
+
+
+class ExceptionOut(BaseModel):
+    rule: str = Field(description="limit.above_policy or term.over_policy")
+    detail: str
 
 
 class StepOut(BaseModel):
@@ -215,7 +276,13 @@ class StepOut(BaseModel):
     from_state: str | None
     to_state: str
     comment: str
+    exceptions: list[ExceptionOut] = Field(description="the exceptions to the policy this step approved")
     at: Timestamp
+
+
+class ChainOut(BaseModel):
+    submitters: list[str] = Field(description="the roles that may submit this kind")
+    steps: list[str] = Field(description="the roles that approve, in order")
 
 
 class ApplicationOut(BaseModel):
@@ -223,32 +290,60 @@ class ApplicationOut(BaseModel):
     customer_id: str
     kind: str
     request: dict[str, Any]
-    state: str
+    state: str = Field(description="submitted, then reviewed (sales admin), confirmed (department head), "
+                                   "finance_approved (finance), …, approved; or rejected")
     pending_role: str | None
     submitted_by: str
+    chain: ChainOut = Field(description="the approval chain of its kind when it was submitted")
+    justification: str | None
+    exceptions: list[ExceptionOut] = Field(description="where it goes beyond the policy: each approver sees them")
     steps: list[StepOut]
     created_at: Timestamp
     updated_at: Timestamp
 
 
+class ApplicationSummaryOut(BaseModel):
+    application_id: str
+    customer_id: str
+    customer_name: str | None
+    kind: str
+    request: dict[str, Any]
+    state: str
+    pending_role: str | None
+    submitted_by: str
+    justification: str | None
+    exceptions: list[ExceptionOut]
+    created_at: Timestamp
+    updated_at: Timestamp = Field(description="the last step (or the submission)")
+
+
+class ApplicationPage(BaseModel):
+    items: list[ApplicationSummaryOut]
+    total: int = Field(description="matching applications in all")
+    limit: int
+    offset: int
+
+
 class DecisionIn(Strict):
     decision: Literal["approve", "reject"]
-    comment: str = Field("", max_length=2000, description="required for a rejection")
+    comment: Text(2000) = Field("", description="required for a rejection")
 
 
 # --- checks, holds ------------------------------------------------------------------------------
 
 class CheckIn(Strict):
-    customer_id: str = Id
-    amount: DecimalAmount
-    currency: CurrencyCode
-    order_ref: str = Id
-    reserve: bool = Field(False, description="on approve, reserve the amount until invoiced or expiry")
+    customer_id: BusinessId
+    amount: AmountIn
+    currency: CurrencyIn
+    order_ref: BusinessId
+    reserve: StrictBool = Field(False, description="on approve, reserve the amount until invoiced or expiry")
+    term_days: Days | None = Field(None, description="the payment term the order asks for (days); longer than the "
+                                                     "customer's approved term: term_exceeds_approved")
 
 
 class ReasonOut(BaseModel):
     code: Literal["unknown_customer", "currency_mismatch", "blacklisted", "on_hold", "prepayment_required",
-                  "over_limit", "overdue_debt"]
+                  "over_limit", "overdue_debt", "term_exceeds_approved"]
     severity: Literal["review", "reject"]
     detail: str
 
@@ -284,15 +379,17 @@ class CheckOut(BaseModel):
     reserved: DecimalAmount | None
     reservation: ReservationOut | None
     override: OverrideOut | None
+    term_days: int | None = Field(None, description="the term the order asked for")
+    approved_term_days: int | None = Field(None, description="the customer's approved term")
     checked_at: Timestamp
 
 
 class OverrideIn(Strict):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text(2000, 1)
 
 
 class HoldIn(Strict):
-    reason: str = Field(min_length=1, max_length=2000, examples=["customer moving assets"])
+    reason: Text(2000, 1) = Field(examples=["customer moving assets"])
 
 
 # --- history, visits, re-rating ----------------------------------------------------------------
@@ -307,8 +404,8 @@ class HistoryEntryOut(BaseModel):
 
 class VisitIn(Strict):
     role: Literal["sales_manager", "department_head"]
-    visited_on: date
-    note: str = Field("", max_length=2000)
+    visited_on: DateIn = Field(description="never after today")
+    note: Text(2000) = ""
 
 
 class DueVisitOut(BaseModel):

@@ -117,6 +117,9 @@ class ApplicationRow(CreditTable, table=True):
     state: str = Field(max_length=30)
     pending_role: str | None = Field(default=None, max_length=40)
     submitted_by: str = Field(max_length=100)
+    chain: dict = _json()  # the approval chain of its kind when it was submitted
+    justification: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    exceptions: list = _json()  # where it goes beyond the policy: [{rule, detail}]
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
 
@@ -134,6 +137,7 @@ class ApplicationStepRow(CreditTable, table=True):
     from_state: str | None = Field(default=None, max_length=30)
     to_state: str = Field(max_length=30)
     comment: str = Field(default="", sa_column=Column(Text, nullable=False))
+    exceptions: list = _json()  # the application's exceptions to the policy, as this step saw them
     at: datetime = _ts()
 
 
@@ -204,35 +208,54 @@ class CheckRow(CreditTable, table=True):
 
 class ReceivableRow(CreditTable, table=True):
     """Projection of one invoice as the ledger booked it; its open items are its
-    instalments (`InstalmentRow`). `due_date` is the ledger's (the last instalment's);
-    `open_minor` the sum of the instalments' open amounts."""
+    instalments (`InstalmentRow`). `due_date` is the ledger's (the last instalment's; none
+    while a RECEIPT+N invoice is not received); `open_minor` the sum of the instalments'
+    open amounts."""
     __tablename__ = "receivables"
     invoice_number: str = Field(primary_key=True, max_length=100)
     customer_id: str = Field(max_length=100, index=True)
     currency: str = Field(max_length=3)
     issue_date: date
-    due_date: date
+    due_date: date | None = None
     amount_minor: int = _minor()
     open_minor: int = _minor()
     disputed_minor: int = _minor()
     order_ref: str | None = Field(default=None, max_length=100)
-    extended_days: int = 0  # term extensions (展期) approved for this invoice
+    extended_days: int = 0  # how far the ledger moved it for term extensions (展期), as information
     settled_on: date | None = None
     written_off_minor: int = _minor()
     our_fault: bool = False  # a dispute on it was resolved as our fault
 
 
 class InstalmentRow(CreditTable, table=True):
-    """One instalment of a receivable: an open item of its own, with its own due date."""
+    """One instalment of a receivable: an open item of its own, with its own due date as the
+    ledger has it now (moved by `invoice-due-dates-changed`; none until a RECEIPT+N invoice
+    is received: open, never overdue)."""
     __tablename__ = "receivable_instalments"
     invoice_number: str = Field(primary_key=True, max_length=100)
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     customer_id: str = Field(max_length=100, index=True)
     currency: str = Field(max_length=3)
-    due_date: date
+    due_date: date | None = None
     amount_minor: int = _minor()
     open_minor: int = _minor()
     highest_threshold: int = 0  # the highest overdue threshold (days) the ledger reported for it
+
+
+class DueDateChangeRow(CreditTable, table=True):
+    """A due date the ledger moved (`invoice-due-dates-changed`), one row per instalment, in
+    the order received: the fact's business key is (invoice, reason, reference)."""
+    __tablename__ = "due_date_changes"
+    __table_args__ = (UniqueConstraint("invoice_number", "reason", "reference", "seq", name="uq_due_date_changes"),)
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_number: str = Field(max_length=100)
+    reason: str = Field(max_length=20)  # term_extension | receipt
+    reference: str = Field(max_length=200)
+    seq: int
+    customer_id: str = Field(max_length=100)
+    due_date: date
+    previous_due_date: date | None = None
+    effective_date: date
 
 
 class RepaymentRow(CreditTable, table=True):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from services.credit import repository
+from services.credit.repository import lists
 from services.credit.deps import CreditDeps
 from services.credit.domain.check import TemporaryLimit, available_credit, effective_limit
 from services.credit.domain.exposure import Reservation, compute_exposure
@@ -14,16 +15,17 @@ from services.credit.domain.receivables import summarize_overdue
 from services.credit.domain.rerating import VisitCandidate, last_visits, visits_due
 from services.credit.handlers.common import items_of, money
 from services.credit.handlers.grading import credit_file
-from services.credit.repository import utc
 from services.credit.schemas import (
-    ApplicationOut, AssessmentOut, CompletenessOut, CustomerOut, DocumentOut, DueVisitOut, ExposureOut, HoldOut,
-    OpenItemOut, OpenItemsPage, OverdueOut, StepOut, SuggestionOut, TemporaryLimitOut,
+    ApplicationOut, ApplicationPage, ApplicationSummaryOut, AssessmentOut, ChainOut, CompletenessOut, CustomerOut,
+    CustomerPage, CustomerSummaryOut, DocumentOut, DueVisitOut, ExposureOut, HoldOut, OpenItemOut, OpenItemsPage,
+    OverdueOut, StepOut, SuggestionOut, TemporaryLimitOut,
 )
 from services.credit.tables import AssessmentRow, HoldRow
 from shared.context import Context
-from shared.db import UnitOfWork
+from shared.db import UnitOfWork, as_utc
 from shared.errors import NotFound
 from shared.money import from_minor
+from shared.roles import ADMIN
 
 
 def _no_file(customer_id: str) -> NotFound:
@@ -37,14 +39,17 @@ def hold_out(h: HoldRow) -> HoldOut:
 
 
 def _suggestion(a: AssessmentRow) -> SuggestionOut:
+    basis = a.result.get("suggestion") or {}  # assessments stored before issue 10 have none
     return SuggestionOut(limit=from_minor(a.suggested_limit_minor, a.currency), term_days=a.suggested_term_days,
-                         currency=a.currency, prepayment_only=not a.result.get("extends_credit", True))
+                         currency=a.currency, prepayment_only=not a.result.get("extends_credit", True),
+                         basis=basis.get("basis"), basis_from=basis.get("from"), basis_to=basis.get("to"),
+                         average_monthly_sales=basis.get("average_monthly_sales"), max_limit=basis.get("max_limit"))
 
 
 def assessment_out(a: AssessmentRow) -> AssessmentOut:
     return AssessmentOut(assessment_id=a.assessment_id, customer_id=a.customer_id, as_of=a.as_of, trigger=a.trigger,
                          assessed_by=a.assessed_by, grade=a.grade, total=a.total, scores=a.scores,
-                         suggested=_suggestion(a), why=a.result, created_at=utc(a.created_at))
+                         suggested=_suggestion(a), why=a.result, created_at=as_utc(a.created_at))
 
 
 async def _one(uow: UnitOfWork, get, key: str, what: str):
@@ -84,6 +89,7 @@ async def customer(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id:
     limit = effective_limit(money(p.limit_minor, cur), [TemporaryLimit(money(t.amount_minor, cur), t.expires_on,
                                                                        t.valid_from) for t in temps], today)
     overdue = summarize_overdue(items, today, cur)
+    prepay = prepayment_only(policy.scale, p.grade)
     cfile = credit_file(f, docs)
     completeness = cfile.completeness(today, policy.grading.required_documents)
     why = None
@@ -111,10 +117,10 @@ async def customer(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id:
                              disputed=exposure.disputed.amount, reservations=exposure.reservations.amount,
                              include_reservations=exposure.policy.include_reservations,
                              include_disputed=exposure.policy.include_disputed),
-        available_credit=available_credit(limit, exposure.total).amount,
+        available_credit=available_credit(limit, exposure.total, not prepay).amount,
         overdue=OverdueOut(amount=overdue.amount.amount, max_days_overdue=overdue.max_days_overdue),
         holds=[hold_out(h) for h in holds], blacklisted=p.blacklisted,
-        prepayment_only=prepayment_only(policy.scale, p.grade),
+        prepayment_only=prepay,
         suggested=_suggestion(a) if a is not None else None, why=why)
 
 
@@ -129,10 +135,12 @@ async def open_items(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_i
     rows = []
     for (inst, rec), item in zip(pairs, items_of(pairs)):
         rows.append(OpenItemOut(invoice_number=inst.invoice_number, seq=inst.seq, due_date=inst.due_date,
-                                extended_days=rec.extended_days or 0, extended_due_date=item.due_date,
+                                extended_days=rec.extended_days or 0,
                                 amount=from_minor(inst.amount_minor, inst.currency),
                                 open_amount=item.open_amount.amount, currency=inst.currency,
-                                disputed=item.disputed, days_overdue=item.days_overdue(ctx.today)))
+                                disputed=item.disputed,
+                                disputed_amount=(item.open_amount - item.undisputed_amount).amount,
+                                days_overdue=item.days_overdue(ctx.today)))
     return OpenItemsPage(customer_id=customer_id, as_of=ctx.today, total=total, limit=limit, offset=offset,
                          items=rows)
 
@@ -150,12 +158,13 @@ async def timeline(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id:
         detail = dict(h.detail or {})
         if h.kind == "file_version" and detail.get("version") in versions:
             detail["snapshot"] = versions[detail["version"]].snapshot
-        entries.append({"at": utc(h.at), "effective_date": h.effective_date, "kind": h.kind,
+        entries.append({"at": as_utc(h.at), "effective_date": h.effective_date, "kind": h.kind,
                         "summary": h.summary, "detail": detail})
     for c in checks:
         result = json.loads(c.result)
         codes = ", ".join(r["code"] for r in result["reasons"]) or "no reasons"
-        entries.append({"at": utc(c.checked_at), "effective_date": utc(c.checked_at).date(), "kind": "check",
+        at = as_utc(c.checked_at)
+        entries.append({"at": at, "effective_date": at.date(), "kind": "check",
                         "summary": f"check of order {c.order_ref} for {result['amount']} {result['currency']}: "
                                    f"{c.decision} ({codes})", "detail": result})
     entries.sort(key=lambda e: e["at"], reverse=True)
@@ -183,6 +192,51 @@ async def application(deps: CreditDeps, uow: UnitOfWork, ctx: Context, applicati
     return ApplicationOut(
         application_id=row.application_id, customer_id=row.customer_id, kind=row.kind, request=row.request,
         state=row.state, pending_role=row.pending_role, submitted_by=row.submitted_by,
+        chain=ChainOut(submitters=row.chain["submitters"], steps=row.chain["steps"]),
+        justification=row.justification, exceptions=row.exceptions or [],
         steps=[StepOut(seq=s.seq, actor_id=s.actor_id, actor_name=s.actor_name, role=s.role, decision=s.decision,
-                       from_state=s.from_state, to_state=s.to_state, comment=s.comment, at=utc(s.at)) for s in steps],
-        created_at=utc(row.created_at), updated_at=utc(row.updated_at))
+                       from_state=s.from_state, to_state=s.to_state, comment=s.comment,
+                       exceptions=s.exceptions or [], at=as_utc(s.at))
+               for s in steps],
+        created_at=as_utc(row.created_at), updated_at=as_utc(row.updated_at))
+
+
+def _summary(row, customer_name: str | None) -> ApplicationSummaryOut:
+    return ApplicationSummaryOut(
+        application_id=row.application_id, customer_id=row.customer_id, customer_name=customer_name, kind=row.kind,
+        request=row.request, state=row.state, pending_role=row.pending_role, submitted_by=row.submitted_by,
+        justification=row.justification, exceptions=row.exceptions or [], created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at))
+
+
+async def applications(deps: CreditDeps, uow: UnitOfWork, ctx: Context, *, awaiting_role: str | None,
+                       state: str | None, customer_id: str | None, kind: str | None, limit: int,
+                       offset: int) -> ApplicationPage:
+    """The applications matching the filters, oldest first; without any filter the caller's
+    inbox: what awaits a business role the caller holds and the caller may decide (not what
+    they submitted or took a step on already)."""
+    inbox = awaiting_role is None and state is None and customer_id is None and kind is None
+    async with uow:
+        rows, total = await lists.applications_page(
+            uow, awaiting=frozenset(r for r in ctx.roles if r != ADMIN) if inbox else (
+                frozenset({awaiting_role}) if awaiting_role else None),
+            state=state, customer_id=customer_id, kind=kind, decidable_by=ctx.actor if inbox else None,
+            limit=limit, offset=offset)
+    return ApplicationPage(items=[_summary(row, name) for row, name in rows], total=total, limit=limit,
+                           offset=offset)
+
+
+async def customers(deps: CreditDeps, uow: UnitOfWork, ctx: Context, *, name: str | None, region: str | None,
+                    salesperson: str | None, grade: str | None, on_hold: bool | None, limit: int,
+                    offset: int) -> CustomerPage:
+    """Customers in credit, by name: the list sales and finance work from."""
+    async with uow:
+        rows, total = await lists.customers_page(uow, name=name, region=region, salesperson=salesperson,
+                                                      grade=grade, on_hold=on_hold, limit=limit, offset=offset)
+        holds = await lists.active_hold_kinds(uow, [f.customer_id for f, _ in rows])
+    items = [CustomerSummaryOut(
+        customer_id=f.customer_id, name=f.name, region=f.region, customer_type=f.customer_type, industry=f.industry,
+        salesperson=f.salesperson, currency=p.currency, grade=p.grade, limit=from_minor(p.limit_minor, p.currency),
+        term_days=p.term_days, blacklisted=p.blacklisted, on_hold=f.customer_id in holds,
+        holds=holds.get(f.customer_id, [])) for f, p in rows]
+    return CustomerPage(items=items, total=total, limit=limit, offset=offset)

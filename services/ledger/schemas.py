@@ -11,7 +11,7 @@ from shared.events.ledger import Contact
 from shared.events.ledger import MAX_ALLOCATIONS, MAX_INSTALMENTS
 from shared.ids import BusinessId
 from shared.money import DecimalAmount
-from shared.wire import AmountIn, CurrencyIn, DateIn, Timestamp
+from shared.wire import TEXT_PATTERN, AmountIn, CurrencyIn, DateIn, Timestamp
 
 
 
@@ -43,13 +43,13 @@ class InvoiceIn(In):
         None, max_length=MAX_INSTALMENTS,
         description=f"optional schedule (e.g. 30% down payment, the rest at milestones); sums to amount; at most "
                     f"{MAX_INSTALMENTS} lines")
-    contract_ref: str | None = Field(None, max_length=100)
-    delivery_ref: str | None = Field(None, max_length=100)
-    order_ref: str | None = Field(None, max_length=100)
-    region: str | None = Field(None, max_length=100)
-    product_line: str | None = Field(None, max_length=100)
-    customer_type: str | None = Field(None, max_length=100)
-    salesperson: str | None = Field(None, max_length=100)
+    contract_ref: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
+    delivery_ref: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
+    order_ref: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
+    region: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
+    product_line: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
+    customer_type: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
+    salesperson: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
     bill_to: Contact | None = Field(None, description="who receives this invoice and its reminders")
 
 
@@ -119,7 +119,7 @@ class DueDateChangeOut(BaseModel):
 class ReceiptIn(In):
     received_date: DateIn = Field(description="the day the customer signed for the invoice; not before its issue "
                                               "date, not after tomorrow")
-    proof: str | None = Field(None, min_length=1, max_length=200, examples=["SF-1234567890"],
+    proof: str | None = Field(None, min_length=1, max_length=200, pattern=TEXT_PATTERN, examples=["SF-1234567890"],
                               description="the signed receipt's reference (courier waybill, signed copy's id): "
                                           "the evidence a demand letter or a lawsuit needs")
 
@@ -210,7 +210,7 @@ class PaymentOut(BaseModel):
 
 
 class ReversalIn(In):
-    reason: str = Field(min_length=1, max_length=500, examples=["cheque returned unpaid"])
+    reason: str = Field(min_length=1, max_length=500, pattern=TEXT_PATTERN, examples=["cheque returned unpaid"])
     reversed_date: DateIn | None = Field(None, description="default today")
     bounced: StrictBool = Field(True, description="a bounced cheque (空头支票): credit treats it as a red flag")
 
@@ -236,7 +236,7 @@ class CreditNoteIn(In):
     issue_date: DateIn | None = Field(None, description="default today")
     amount: AmountIn
     currency: CurrencyIn
-    reason: str = Field(min_length=1, max_length=500)
+    reason: str = Field(min_length=1, max_length=500, pattern=TEXT_PATTERN)
 
 
 class CreditNoteOut(BaseModel):
@@ -258,7 +258,7 @@ class RefundIn(In):
     amount: AmountIn
     currency: CurrencyIn
     refund_date: DateIn | None = None
-    note: str | None = Field(None, max_length=500)
+    note: str | None = Field(None, max_length=500, pattern=TEXT_PATTERN)
 
 
 class RefundOut(BaseModel):
@@ -272,7 +272,7 @@ class RefundOut(BaseModel):
 
 class DisputeIn(In):
     category: Literal["pricing", "quantity", "quality", "delivery", "duplicate_billing", "other"]
-    note: str = Field(min_length=1, max_length=2000)
+    note: str = Field(min_length=1, max_length=2000, pattern=TEXT_PATTERN)
     amount: AmountIn | None = Field(None, description="default: everything undisputed still open")
     instalment_seq: StrictInt | None = Field(None, ge=1, description="dispute one instalment only")
     opened_date: DateIn | None = Field(None, description="default today")
@@ -287,24 +287,24 @@ class ResolutionIn(In):
     instalments: list[InstalmentIn] | None = Field(None, max_length=MAX_INSTALMENTS,
                                                    description="the new schedule for settlement=instalments")
     resolved_date: DateIn | None = None
-    note: str | None = Field(None, max_length=2000)
+    note: str | None = Field(None, max_length=2000, pattern=TEXT_PATTERN)
     our_fault: StrictBool = False
 
 
 class WriteOffIn(In):
     amount: AmountIn
-    reason: str = Field(min_length=1, max_length=2000, examples=["customer bankrupt, liquidation closed"])
+    reason: str = Field(min_length=1, max_length=2000, pattern=TEXT_PATTERN, examples=["customer bankrupt, liquidation closed"])
     cause: WriteOffCause | None = Field(
         None, description="a documented cause; without one the invoice must be overdue at least the configured "
                           "days (AR_LEDGER_WRITE_OFF_MIN_OVERDUE_DAYS, default 180)")
-    cause_reference: str | None = Field(None, min_length=1, max_length=200,
+    cause_reference: str | None = Field(None, min_length=1, max_length=200, pattern=TEXT_PATTERN,
                                         description="the document proving the cause, e.g. the court's case number",
                                         examples=["(2026)沪0115破123号"])
 
 
 class ApprovalIn(In):
     decision: Literal["approve", "reject"] = "approve"
-    note: str | None = Field(None, max_length=2000)
+    note: str | None = Field(None, max_length=2000, pattern=TEXT_PATTERN)
     effective_date: DateIn | None = Field(None, description="when the write-off takes effect; default today")
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.events.contract import EventPayload
 from shared.ids import BusinessId
 from shared.money import CurrencyCode, DecimalAmount
-from shared.wire import AmountIn, CurrencyIn, DateIn
+from shared.wire import TEXT_PATTERN, AmountIn, CurrencyIn, DateIn
 
 
 
@@ -35,10 +35,10 @@ class InstalmentLine(BaseModel):
 class Contact(BaseModel):
     """Who receives the customer's paperwork and reminders (the bill-to contact)."""
     model_config = ConfigDict(extra="forbid", frozen=True)
-    name: str | None = Field(None, max_length=200)
-    email: str | None = Field(None, max_length=254)
-    mobile: str | None = Field(None, max_length=40)
-    address: str | None = Field(None, max_length=500)
+    name: str | None = Field(None, max_length=200, pattern=TEXT_PATTERN)
+    email: str | None = Field(None, max_length=254, pattern=TEXT_PATTERN)
+    mobile: str | None = Field(None, max_length=40, pattern=TEXT_PATTERN)
+    address: str | None = Field(None, max_length=500, pattern=TEXT_PATTERN)
     language: Literal["zh-CN", "en"] | None = None
 
 
@@ -61,13 +61,14 @@ class InvoiceIssuedV1(EventPayload):
     amount: AmountIn
     currency: CurrencyIn
     instalments: list[InstalmentLine] | None = Field(None, max_length=MAX_INSTALMENTS)
-    contract_ref: str | None = Field(None, max_length=100)
-    delivery_ref: str | None = Field(None, max_length=100)
-    order_ref: str | None = Field(None, max_length=100, description="releases the credit reservation")
-    region: str | None = Field(None, max_length=100)
-    product_line: str | None = Field(None, max_length=100)
-    customer_type: str | None = Field(None, max_length=100)
-    salesperson: str | None = Field(None, max_length=100)
+    contract_ref: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
+    delivery_ref: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
+    order_ref: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN,
+                                  description="releases the credit reservation")
+    region: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
+    product_line: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
+    customer_type: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
+    salesperson: str | None = Field(None, max_length=100, pattern=TEXT_PATTERN)
     bill_to: Contact | None = Field(None, description="the customer's contact for this invoice")
 
 

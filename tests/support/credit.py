@@ -80,9 +80,13 @@ async def customer(client, cid: str, *, onboarded_on: str | None = "2024-01-10",
 
 
 async def approve_limit(client, k, cid: str, limit: str, term_days: int = 30, grade: str | None = None,
-                        currency: str | None = None) -> dict:
-    """Through the whole chain: sales_manager → sales_admin → finance → general_manager."""
+                        currency: str | None = None, justification: str | None = "the test's scenario") -> dict:
+    """Through the whole chain: sales_manager → sales_admin → finance → general_manager. With a
+    justification, in case the limit or term is beyond the policy (most test customers have
+    no sales history: any limit is)."""
     body = {"customer_id": cid, "kind": "grade_limit_term", "limit": limit, "term_days": term_days}
+    if justification is not None:
+        body["justification"] = justification
     if grade:
         body["grade"] = grade
     if currency:
@@ -105,10 +109,11 @@ def configure(client, **overrides) -> None:
 
 
 async def check(client, k, cid: str, amount: str, order_ref: str, currency: str = "CNY", reserve: bool = False,
-                role: str = "sales"):
-    return await client.post("/credit/v1/checks", json={"customer_id": cid, "amount": amount, "currency": currency,
-                                                        "order_ref": order_ref, "reserve": reserve},
-                             headers=k[role])
+                role: str = "sales", term_days: int | None = None):
+    body = {"customer_id": cid, "amount": amount, "currency": currency, "order_ref": order_ref, "reserve": reserve}
+    if term_days is not None:
+        body["term_days"] = term_days
+    return await client.post("/credit/v1/checks", json=body, headers=k[role])
 
 
 async def outbox_events(client, topic: str) -> list[dict]:
@@ -239,3 +244,130 @@ class FakeUnitOfWork:
     def emit(self, payload, **_) -> str:
         self._pending.append(payload)
         return f"event-{len(self.events) + len(self._pending)}"
+
+
+# --- what a hostile client sends ----------------------------------------------------------------
+
+HOSTILE = (None, True, 0, -1, 2 ** 63, 10 ** 40, 1.5, 1e308, [], ["x"] * 200, {}, {"a": {"b": [1]}},
+           "", " ", "x" * 5000, "a/b?c#d", "\x00", "nul\x00inside", "tab\there", "1E+2", "-1", "0",
+           "9" * 40, "1.0000001", "2026-02-30", "0001-01-01", "9999-12-31", "0", "yes", "cny", "𠜎" * 150)
+PLATFORM_PATHS = ("/v1/api-keys", "/v1/dead-letters")  # shared/, not credit's
+
+
+def credit_operations(spec: dict):
+    """(method, path, operation) of credit's own business routes."""
+    for path, ops in spec["paths"].items():
+        if not path.startswith("/v1/") or path.startswith(PLATFORM_PATHS):
+            continue
+        for method, op in ops.items():
+            yield method.upper(), path, op
+
+
+def body_fields(spec: dict, op: dict) -> list[str]:
+    content = op.get("requestBody", {}).get("content", {}).get("application/json")
+    if not content:
+        return []
+    schema = content["schema"]
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return list(schema.get("properties", {}))
+
+
+async def fuzz(client, spec: dict, headers: dict, valid: dict, path_values: dict) -> list[tuple]:
+    """Each credit route with every field of its body, its query and path parameters, one at
+    a time, replaced by each hostile value (the rest valid): the answers that were 5xx."""
+    from urllib.parse import quote
+    failures = []
+    for method, path, op in credit_operations(spec):
+        base_body = valid.get((method, path))
+        params = {p["name"]: p for p in op.get("parameters", [])}
+        base_path = {name: path_values.get(name, "C1") for name, p in params.items() if p["in"] == "path"}
+        base_query = {name: path_values.get(name, "x") for name, p in params.items()
+                      if p["in"] == "query" and p.get("required")}
+        cases = [("body", f, v) for f in body_fields(spec, op) for v in HOSTILE] if base_body is not None else []
+        cases += [(p["in"], name, v) for name, p in params.items() for v in HOSTILE if not isinstance(v, (dict, list))]
+        for where, name, value in cases:
+            body = dict(base_body) if base_body is not None else None
+            path_args, query = dict(base_path), dict(base_query)
+            if where == "body":
+                body[name] = value
+            elif where == "path":
+                path_args[name] = "" if value is None else str(value)
+            else:
+                query[name] = "" if value is None else str(value)
+            url = "/credit" + path.format(**{k: quote(v, safe="") or "%20" for k, v in path_args.items()})
+            r = await client.request(method, url, params=query, json=body, headers=headers)
+            if r.status_code >= 500:
+                failures.append((method, path, where, name, repr(value)[:40], r.status_code, r.text[:200]))
+    return failures
+
+
+async def fuzz_every_route(client, k) -> list[tuple]:
+    """A customer with an approved limit, a pending application, a hold and a check; then every
+    credit route fuzzed from valid requests about them (`fuzz`): the 5xx answers."""
+    await customer(client, "C1")
+    await approve_limit(client, k, "C1", "1000")
+    application = {"customer_id": "C1", "kind": "grade_limit_term", "limit": "1000", "term_days": 30,
+                   "justification": "x"}
+    pending = await client.post("/credit/v1/applications", json=application, headers=k["sales_manager"])
+    hold = await client.post("/credit/v1/customers/C1/holds", json={"reason": "x"}, headers=k["finance"])
+    await check(client, k, "C1", "10", "SO-1")
+    valid = {
+        ("PUT", "/v1/customers/{customer_id}"): {"name": "Acme", "documents": []},
+        ("POST", "/v1/customers/{customer_id}/assessments"): {"scores": {"financial_strength": 5}},
+        ("POST", "/v1/customers/{customer_id}/holds"): {"reason": "x"},
+        ("POST", "/v1/customers/{customer_id}/visits"): {"role": "sales_manager", "visited_on": "2026-05-01"},
+        ("POST", "/v1/applications"): application,
+        ("POST", "/v1/applications/{application_id}/decisions"): {"decision": "reject", "comment": "no"},
+        ("POST", "/v1/checks"): {"customer_id": "C1", "amount": "10", "currency": "CNY", "order_ref": "SO-2"},
+        ("POST", "/v1/checks/{order_ref}/override"): {"reason": "x"},
+    }
+    ids = {"customer_id": "C1", "application_id": pending.json()["application_id"],
+           "hold_id": hold.json()["hold_id"], "order_ref": "SO-1", "reason": "lifted"}
+    spec = (await client.get("/credit/openapi.json")).json()
+    return await fuzz(client, spec, k["finance"], valid, ids)
+
+
+def undeclared_limits(spec: dict) -> list[str]:
+    """Every string, integer, array and object a client sends to credit's routes without its
+    bound declared (maxLength/enum/pattern of fixed size, maximum, maxItems, maxProperties)."""
+    missing: list[str] = []
+    seen: set[str] = set()
+
+    def walk(schema: dict, where: str) -> None:
+        if "$ref" in schema:
+            name = schema["$ref"].rsplit("/", 1)[-1]
+            if name in seen:
+                return
+            seen.add(name)
+            walk(spec["components"]["schemas"][name], name)
+            return
+        for key in ("anyOf", "oneOf", "allOf"):
+            for i, sub in enumerate(schema.get(key, ())):
+                walk(sub, where)
+        kind = schema.get("type")
+        if kind == "string" and not ({"maxLength", "enum", "const"} & set(schema) or schema.get("format") == "date"):
+            missing.append(f"{where}: string without maxLength")
+        if kind == "integer" and "maximum" not in schema:
+            missing.append(f"{where}: integer without maximum")
+        if kind == "array":
+            if "maxItems" not in schema:
+                missing.append(f"{where}: array without maxItems")
+            walk(schema.get("items", {}), f"{where}[]")
+        if kind == "object":
+            for prop, sub in schema.get("properties", {}).items():
+                walk(sub, f"{where}.{prop}")
+            extra = schema.get("additionalProperties")
+            if isinstance(extra, dict):
+                if "maxProperties" not in schema:
+                    missing.append(f"{where}: object without maxProperties")
+                walk(extra, f"{where}{{}}")
+                walk(schema.get("propertyNames", {"type": "string"}), f"{where} keys")
+
+    for method, path, op in credit_operations(spec):
+        for p in op.get("parameters", []):
+            walk(p["schema"], f"{method} {path} {p['in']} {p['name']}")
+        content = op.get("requestBody", {}).get("content", {}).get("application/json")
+        if content:
+            walk(content["schema"], f"{method} {path} body")
+    return missing

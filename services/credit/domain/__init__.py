@@ -7,8 +7,8 @@ Modules, each with one job:
   red_flags      002 §8 flags forcing the worst grade, with the own-fault exception
   credit_file    the customer's credit file and document completeness
   grading        scorecard → grade with a structured explanation
-  limits         suggested limit and term per grade
-  approvals      the application state machine and its audit trail
+  limits         suggested limit and term per grade, its basis, what goes beyond the policy
+  approvals      applications, the approval chain per kind, the audit trail
   receivables    open items (one per open instalment) and overdue summaries
   projection     the receivable projection from the ledger's facts, per instalment
   profile        the customer's master data as published (customer-profile-changed)

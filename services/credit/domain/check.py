@@ -11,12 +11,16 @@ Reasons, in precedence order, with their severity:
                         default 10 %; reject beyond (and always when the limit is 0)
   overdue_debt          review once any undisputed debt is more than `overdue_review_after_days`
                         overdue (default 0); reject beyond `overdue_reject_after_days` if set
+  term_exceeds_approved the order asks for a payment term longer than the customer's approved
+                        term, or any term (> 0 days) of a prepayment-only customer (002 §3(1):
+                        a contract uses the term in the credit file); `term_exceeds_decision`,
+                        default review
 The decision is the most severe reason (reject > review > approve); `reasons` lists every
 reason that applies in the order above, so `reasons[0]` of the decisive severity explains it.
 
 Effective limit = limit + temporary limits valid today (added, not replacing). Available
-credit = effective limit − exposure, not below 0. An approved check with `reserve` yields the
-reservation to store (expires after `reservation_days`). A `review` may be overridden by an
+credit = effective limit − exposure, not below 0; 0 for a customer on prepayment only. An
+approved check with `reserve` yields the reservation to store (expires after `reservation_days`). A `review` may be overridden by an
 authorised role (finance, general_manager) with a reason → approved_by_override; a reject
 never. The caller fills `overdue_amount`/`max_days_overdue` with
 `receivables.summarize_overdue` (undisputed items by default).
@@ -54,6 +58,7 @@ class ReasonCode(StrEnum):
     PREPAYMENT_REQUIRED = "prepayment_required"
     OVER_LIMIT = "over_limit"
     OVERDUE_DEBT = "overdue_debt"
+    TERM_EXCEEDS_APPROVED = "term_exceeds_approved"
 
 
 PRECEDENCE: tuple[ReasonCode, ...] = tuple(ReasonCode)
@@ -97,10 +102,13 @@ class CheckRequest:
     amount: Money
     order_ref: str
     reserve: bool = False
+    term_days: int | None = None  # the payment term the order asks for
 
     def __post_init__(self) -> None:
         if not self.amount.is_positive:
             raise ValueError("a credit check needs a positive amount")
+        if self.term_days is not None and self.term_days < 0:
+            raise ValueError("a payment term cannot be negative")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +119,7 @@ class CheckPolicy:
     override_roles: frozenset[str] = frozenset({roles.FINANCE, roles.GENERAL_MANAGER})
     reservation_days: int = 30
     scale: GradeScale = DEFAULT_SCALE
+    term_exceeds_decision: CheckDecision = CheckDecision.REVIEW
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +141,7 @@ class CheckResult:
     available_credit: Money | None = None
     reservation: Reservation | None = None
     override: Override | None = None
+    approved_term_days: int | None = None
 
     @property
     def codes(self) -> tuple[ReasonCode, ...]:
@@ -173,6 +183,11 @@ def _reasons(req: CheckRequest, s: CustomerCreditState, limit: Money,
         severity = rej if reject_after is not None and s.max_days_overdue > reject_after else rev
         out.append(CheckReason(ReasonCode.OVERDUE_DEBT, severity,
                                f"{s.overdue_amount} overdue, up to {s.max_days_overdue} days"))
+    asked = req.term_days
+    if asked is not None and asked > (0 if no_credit else s.term_days):
+        approved = "prepayment only" if no_credit else f"approved {s.term_days} days"
+        out.append(CheckReason(ReasonCode.TERM_EXCEEDS_APPROVED, policy.term_exceeds_decision,
+                               f"order asks for {asked} days, {approved}"))
     return out
 
 
@@ -181,7 +196,11 @@ def effective_limit(limit: Money, temporary_limits: Iterable[TemporaryLimit], to
     return sum((t.amount for t in temporary_limits if t.is_valid(today)), limit)
 
 
-def available_credit(limit: Money, exposure: Money) -> Money:
+def available_credit(limit: Money, exposure: Money, extends_credit: bool = True) -> Money:
+    """What is left of the limit, never below 0; nothing for a customer on prepayment only
+    (grade E or not graded), whatever limit is on file."""
+    if not extends_credit:
+        return zero(limit.currency)
     return max(limit - exposure, zero(limit.currency))
 
 
@@ -193,10 +212,11 @@ def check_credit(request: CheckRequest, state: CustomerCreditState | None, today
     limit = effective_limit(state.limit, state.temporary_limits, today)
     reasons = _reasons(request, state, limit, policy)
     decision = max((r.severity for r in reasons), key=_SEVERITY.__getitem__, default=CheckDecision.APPROVE)
-    available = available_credit(limit, state.exposure)
+    extends = state.grade is not None and policy.scale.extends_credit(state.grade)
+    available = available_credit(limit, state.exposure, extends)
     reservation = _reservation(request, today, policy) if decision is CheckDecision.APPROVE else None
     return CheckResult(decision, tuple(reasons), request, state.grade, state.exposure, limit,
-                       available, reservation)
+                       available, reservation, approved_term_days=state.term_days)
 
 
 def override_review(result: CheckResult, actor: Actor, reason: str, at: datetime, today: date,

@@ -95,7 +95,7 @@ class ExposurePolicy:
 class Exposure:
     total: Money
     open_receivables: Money  # what counted, after the disputed rule
-    disputed: Money  # all disputed open amounts, counted or not
+    disputed: Money  # the open amounts in dispute, counted or not
     reservations: Money  # active reservations, counted or not
     policy: ExposurePolicy
 
@@ -104,8 +104,8 @@ def compute_exposure(open_items: Iterable[OpenItem], reservations: Iterable[Rese
                      today: date, currency: str,
                      policy: ExposurePolicy = ExposurePolicy()) -> Exposure:
     items = list(open_items)
-    disputed = total((i.open_amount for i in items if i.disputed), currency)
-    counted = total((i.open_amount for i in items if policy.include_disputed or not i.disputed), currency)
+    disputed = total((i.disputed_amount for i in items if i.disputed), currency)
+    counted = total((i.open_amount if policy.include_disputed else i.undisputed_amount for i in items), currency)
     reserved = total((r.amount for r in reservations if r.is_active(today)), currency)
     exposure = counted + reserved if policy.include_reservations else counted
     return Exposure(exposure, counted, disputed, reserved, policy)

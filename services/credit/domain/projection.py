@@ -15,20 +15,25 @@ new values out.
   reported for it is a repeat.
 - A dispute's amount is released on resolution: the amount it opened with, or all that is
   disputed when its opening was never seen.
+- Due dates are the ledger's: an instalment of an invoice on RECEIPT+N terms has none until
+  the customer receives it; the ledger moves them (a term extension, the receipt) and credit
+  follows (`move_due_dates`), never moving them by itself.
 - The ledger's facts come on several topics, so facts about an invoice may reach credit
   before the invoice itself: when it comes, what they did is applied to it (`catch_up`).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
+
+from services.credit.domain.receivables import due_order
 
 
 @dataclass(frozen=True, slots=True)
 class InstalmentBalance:
     seq: int
-    due_date: date
+    due_date: date | None
     amount_minor: int
     open_minor: int
 
@@ -43,9 +48,10 @@ class Applied:
     applied_minor: int  # what could be taken off (or put back)
 
 
-def recorded(schedule: Iterable[tuple[int, date, int]]) -> tuple[InstalmentBalance, ...]:
+def recorded(schedule: Iterable[tuple[int, date | None, int]]) -> tuple[InstalmentBalance, ...]:
     """(seq, due date, amount) as the ledger booked them: every instalment open in full."""
-    return tuple(InstalmentBalance(seq, due, amount, amount) for seq, due, amount in sorted(schedule))
+    return tuple(InstalmentBalance(seq, due, amount, amount) for seq, due, amount in sorted(schedule,
+                                                                                           key=lambda x: x[0]))
 
 
 def open_total(instalments: Iterable[InstalmentBalance]) -> int:
@@ -58,7 +64,7 @@ def reduce(instalments: Sequence[InstalmentBalance], minor: int, seq: int | None
         raise ValueError("a reduction cannot be negative")
     out = {i.seq: i for i in instalments}
     left = minor
-    for inst in sorted(instalments, key=lambda i: (i.seq != seq, i.due_date, i.seq)):
+    for inst in sorted(instalments, key=lambda i: (i.seq != seq, *due_order(i.due_date, i.seq))):
         if not left:
             break
         take = min(left, inst.open_minor)
@@ -80,6 +86,24 @@ def reopen(instalments: Sequence[InstalmentBalance], minor: int, seq: int) -> Ap
     return Applied(tuple(replace(i, open_minor=i.open_minor + put) if i is target else i for i in instalments), put)
 
 
+def move_due_dates(instalments: Sequence[InstalmentBalance],
+                   due_dates: Mapping[int, date]) -> tuple[InstalmentBalance, ...]:
+    """The instalments with the due dates the ledger moved (by seq); the others as they were."""
+    return tuple(replace(i, due_date=due_dates[i.seq]) if i.seq in due_dates else i for i in instalments)
+
+
+def extension_days(moves: Iterable[tuple[date, date | None]]) -> int:
+    """How far a term extension moved an invoice: the largest move of its (new, previous)
+    due dates (an instalment that had none moved nothing)."""
+    return max(((new - old).days for new, old in moves if old is not None), default=0)
+
+
+def invoice_due_date(instalments: Iterable[InstalmentBalance]) -> date | None:
+    """The invoice's due date: its last instalment's; none while one has no due date."""
+    dues = [i.due_date for i in instalments]
+    return None if not dues or any(d is None for d in dues) else max(dues)
+
+
 def is_new_threshold(highest: int, threshold_days: int) -> bool:
     """Whether an overdue threshold crossed by an instalment is news: thresholds before due
     (negative) pass until one at or after due was seen, then only higher ones."""
@@ -98,6 +122,7 @@ class EarlierFacts:
     reductions: tuple[int, ...] = ()  # credit notes and write-offs, oldest first
     written_off: int = 0  # the part of `reductions` that are write-offs
     disputes_open: int = 0  # disputes opened and not resolved
+    due_dates: dict[int, date] = field(default_factory=dict)  # instalment seq -> the ledger's latest due date
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +133,10 @@ class CaughtUp:
 
 
 def catch_up(instalments: Sequence[InstalmentBalance], facts: EarlierFacts) -> CaughtUp:
-    """The recorded instalments after the facts that came first: allocations on their
-    instalment, then credit notes and write-offs oldest due first; disputes still open."""
-    current = tuple(instalments)
+    """The recorded instalments after the facts that came first: the due dates the ledger
+    moved, allocations on their instalment, then credit notes and write-offs oldest due
+    first; disputes still open."""
+    current = move_due_dates(instalments, facts.due_dates)
     for seq, minor in sorted(facts.paid.items()):
         current = reduce(current, minor, seq).instalments
     applied = 0

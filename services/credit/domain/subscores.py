@@ -8,7 +8,12 @@ Repayment, over receivables due in the 12 months up to the rating date:
        ≤ 60 50 % (20) | ≤ 90 25 % (10) | more 0 %
      so an on-time payer meets the A floor, ≤ 15 days the B floor, ≤ 30 the C floor,
      ≤ 60 the D floor;
-  3. each broken promise to pay in the window costs 12.5 % of the weight (5 of 40); not < 0.
+  3. each broken promise to pay in the window costs 12.5 % of the weight (5 of 40); not < 0;
+  4. a write-off (bad debt) is the worst repayment: its amount weighs in the average as paid
+     never, at least as late as the worst band (91 days), and while one is in the window the
+     score is at most `written_off_max_fraction` (75 %: 30 of 40, below the A floor), however
+     small it is, even when its red flag is excused (our own fault). Before, a write-off took
+     the debt out of the history, so the score rose.
   Without any due item there is no history: a person-entered score from the credit
   investigation is used if given, else 62.5 % (the C floor, 25 of 40).
 
@@ -51,9 +56,12 @@ def _points(weight: int, fraction: Decimal) -> int:
 
 @dataclass(frozen=True, slots=True)
 class RepaymentRecord:
+    """A due amount and when it was paid; or, `written_off`, an amount written off on
+    `due_date` (the write-off's effective date)."""
     due_date: date
     amount: Money
     paid_on: date | None = None
+    written_off: bool = False
 
     def days_late(self, as_of: date) -> int:
         end = self.paid_on if self.paid_on is not None and self.paid_on <= as_of else as_of
@@ -76,6 +84,7 @@ class RepaymentPolicy:
     )
     broken_promise_penalty: Decimal = D("0.125")
     no_history_fraction: Decimal = D("0.625")
+    written_off_max_fraction: Decimal = D("0.75")
 
     def __post_init__(self) -> None:
         if not self.bands or self.bands[-1].max_days_late is not None:
@@ -85,6 +94,13 @@ class RepaymentPolicy:
             raise ValueError("lateness bands must be in increasing order of days")
         if any(not D(0) <= b.fraction <= D(1) for b in self.bands):
             raise ValueError("band fractions must lie within 0..1")
+        if not D(0) <= self.written_off_max_fraction <= D(1):
+            raise ValueError("written_off_max_fraction must lie within 0..1")
+
+    @property
+    def worst_days(self) -> int:
+        """Days late that land in the worst (open-ended) band."""
+        return int(self.bands[-2].max_days_late) + 1 if len(self.bands) > 1 else 0
 
     def fraction_for(self, days: Decimal) -> Decimal:
         for band in self.bands:
@@ -93,17 +109,23 @@ class RepaymentPolicy:
         raise AssertionError("unreachable: last band is open-ended")
 
 
-def weighted_days_late(records: Iterable[RepaymentRecord], as_of: date,
-                       window_months: int = 12) -> Decimal | None:
-    """Amount-weighted average days late of items due in (as_of − window, as_of]; None if none."""
+def _in_window(records: Iterable[RepaymentRecord], as_of: date, window_months: int) -> list[RepaymentRecord]:
     start = add_months(as_of, -window_months)
-    due = [r for r in records if start < r.due_date <= as_of and r.amount.is_positive]
+    return [r for r in records if start < r.due_date <= as_of and r.amount.is_positive]
+
+
+def weighted_days_late(records: Iterable[RepaymentRecord], as_of: date, window_months: int = 12,
+                       written_off_days: int = 0) -> Decimal | None:
+    """Amount-weighted average days late of items due in (as_of − window, as_of]; None if none.
+    A write-off counts at least `written_off_days` late."""
+    due = _in_window(records, as_of, window_months)
     if not due:
         return None
     total = sum((r.amount.amount for r in due), D(0))
     if len({r.amount.currency for r in due}) > 1:
         raise MoneyError("repayment history mixes currencies: convert before scoring")
-    weighted = sum((r.amount.amount * r.days_late(as_of) for r in due), D(0))
+    weighted = sum((r.amount.amount * (max(r.days_late(as_of), written_off_days) if r.written_off
+                                       else r.days_late(as_of)) for r in due), D(0))
     return weighted / total
 
 
@@ -112,9 +134,11 @@ def score_repayment(records: Iterable[RepaymentRecord], broken_promises: int, as
                     investigated_points: int | None = None) -> SubScore:
     if broken_promises < 0:
         raise ValueError("broken promises cannot be negative")
-    avg = weighted_days_late(records, as_of, policy.window_months)
+    records = list(records)
+    avg = weighted_days_late(records, as_of, policy.window_months, policy.worst_days)
     penalty = _points(weight, policy.broken_promise_penalty) * broken_promises
     inputs = [("broken_promises", str(broken_promises)), ("penalty_points", str(penalty))]
+    written_off = [r.amount for r in _in_window(records, as_of, policy.window_months) if r.written_off]
     if avg is None:
         if investigated_points is not None:
             check_points(REPAYMENT, investigated_points, weight)
@@ -123,9 +147,15 @@ def score_repayment(records: Iterable[RepaymentRecord], broken_promises: int, as
             base, rule = _points(weight, policy.no_history_fraction), "no own history: default score"
     else:
         fraction = policy.fraction_for(avg)
-        base, rule = _points(weight, fraction), "weighted average days late -> band"
+        rule = "weighted average days late -> band"
+        if written_off and fraction > policy.written_off_max_fraction:
+            fraction = policy.written_off_max_fraction
+            rule += f"; capped at {fraction:%}: a write-off in the window (the worst repayment)"
+        base = _points(weight, fraction)
         inputs = [("weighted_days_late", str(avg.quantize(D("0.01")))),
                   ("band_fraction", str(fraction))] + inputs
+        if written_off:
+            inputs.append(("written_off", str(sum(written_off[1:], written_off[0]))))
     points = max(0, base - penalty)
     return SubScore(REPAYMENT, points, weight, rule, tuple([("base_points", str(base))] + inputs))
 
@@ -180,5 +210,6 @@ def score_purchases(purchases_12m: Money, weight: int = 30,
 
 def open_records(items: Iterable[OpenItem]) -> list[RepaymentRecord]:
     """Open instalments count in the repayment history as late up to the rating date, each
-    from its own (extended) due date."""
-    return [RepaymentRecord(i.due_date, i.open_amount, None) for i in items if i.open_amount.is_positive]
+    from its own due date (as the ledger has it now); one without a due date is not due."""
+    return [RepaymentRecord(i.due_date, i.open_amount, None) for i in items
+            if i.open_amount.is_positive and i.due_date is not None]

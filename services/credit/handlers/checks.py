@@ -31,7 +31,7 @@ from services.credit.domain.check import (
 )
 from services.credit.domain.exposure import Exposure, ExposurePolicy, Reservation, compute_exposure
 from services.credit.domain.holds import Hold, HoldKind
-from services.credit.domain.receivables import open_item, summarize_overdue
+from services.credit.domain.receivables import OpenInstalment, open_items, summarize_overdue
 from services.credit.handlers.common import actor_of, history
 from services.credit.repository.check_store import CheckStore
 from services.credit.repository.checks import (
@@ -55,8 +55,13 @@ def _amount(m: Money | None) -> str | None:
     return None if m is None else format_amount(m.amount)
 
 
-def request_hash(customer_id: str, amount: Money, order_ref: str, reserve: bool) -> str:
+def request_hash(customer_id: str, amount: Money, order_ref: str, reserve: bool,
+                 term_days: int | None = None) -> str:
+    """What makes two checks of one order_ref the same request (a term only when asked for:
+    the checks stored before there was one keep their hash)."""
     text = f"{customer_id}\x1f{format_amount(amount.amount)}\x1f{amount.currency}\x1f{order_ref}\x1f{int(reserve)}"
+    if term_days is not None:
+        text += f"\x1f{term_days}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -66,9 +71,9 @@ def _credit_state(customer_id: str, state: CheckState, today: date,
     another currency than the customer's credit currency are left out (no conversion)."""
     profile = state.profile
     cur = profile.currency
-    items = [open_item(i.invoice_number, i.due_date, i.extended_days, Money.from_minor(i.open_minor, cur),
-                       bool(i.disputed_minor))
-             for i in state.instalments if i.currency == cur]
+    items = open_items([OpenInstalment(i.invoice_number, i.seq, i.due_date, Money.from_minor(i.open_minor, cur),
+                                       i.disputed_minor)
+                        for i in state.instalments if i.currency == cur])
     reservations = [Reservation(v.order_ref, Money.from_minor(v.amount_minor, cur), v.expires_on)
                     for v in state.reservations if v.currency == cur]
     exposure = compute_exposure(items, reservations, today, cur, policy)
@@ -94,7 +99,8 @@ def render(check_id: str, result: CheckResult, reserve: bool, checked_at: str, e
         "available_credit": _amount(result.available_credit),
         "open_receivables": _amount(exposure.open_receivables) if exposure else None,
         "reserved": _amount(exposure.reservations) if exposure else None,
-        "reservation": None, "override": None, "checked_at": checked_at,
+        "reservation": None, "override": None, "term_days": req.term_days,
+        "approved_term_days": result.approved_term_days, "checked_at": checked_at,
     }
     if result.reservation is not None:
         out["reservation"] = {"amount": _amount(result.reservation.amount),
@@ -103,7 +109,7 @@ def render(check_id: str, result: CheckResult, reserve: bool, checked_at: str, e
 
 
 async def check(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id: str, amount, currency: str,
-                order_ref: str, reserve: bool) -> str:
+                order_ref: str, reserve: bool, term_days: int | None = None) -> str:
     """Returns the result as JSON text (stored and returned byte for byte on a repeat)."""
     try:
         money = Money.of(amount, currency)
@@ -111,8 +117,8 @@ async def check(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id: st
         raise RuleError(str(exc), "amount", "money") from exc
     if not money.is_positive:
         raise RuleError("a credit check needs a positive amount", "amount", "positive")
-    request = CheckRequest(customer_id, money, order_ref, reserve)
-    digest = request_hash(customer_id, money, order_ref, reserve)
+    request = CheckRequest(customer_id, money, order_ref, reserve, term_days)
+    digest = request_hash(customer_id, money, order_ref, reserve, term_days)
     if deps.check_store is not None and not reserve:
         return await _check_batched(deps, deps.check_store, ctx, request, digest)
     return await _check_in_transaction(deps, uow, ctx, request, digest)

@@ -6,7 +6,8 @@ import contextlib
 from datetime import date, datetime
 
 from services.credit import repository
-from services.credit.domain.receivables import OpenItem, open_item
+from services.credit.domain.receivables import OpenInstalment, OpenItem
+from services.credit.domain.receivables import open_items as open_items_of
 from services.credit.domain.roles import Actor
 from services.credit.tables import InstalmentRow, ReceivableRow
 from shared.context import Context
@@ -36,11 +37,11 @@ def money(minor: int, currency: str) -> Money:
 
 
 def items_of(pairs: list[tuple[InstalmentRow, ReceivableRow]], currency: str | None = None) -> list[OpenItem]:
-    """Open instalments (with their invoice) as open items; only those in `currency` if given
-    (there is no conversion)."""
-    return [open_item(i.invoice_number, i.due_date, r.extended_days, money(i.open_minor, i.currency),
-                      r.disputed_minor > 0, i.seq)
-            for i, r in pairs if currency is None or i.currency == currency]
+    """Open instalments (with their invoice) as open items, each with its share of its
+    invoice's disputed amount; only those in `currency` if given (there is no conversion)."""
+    return open_items_of(OpenInstalment(i.invoice_number, i.seq, i.due_date, money(i.open_minor, i.currency),
+                                        r.disputed_minor)
+                         for i, r in pairs if currency is None or i.currency == currency)
 
 
 async def open_items(uow: UnitOfWork, customer_id: str, currency: str | None = None) -> list[OpenItem]:

@@ -16,6 +16,7 @@ from services.credit.tables import (
 from shared.context import Context
 from shared.db import UnitOfWork
 from shared.errors import NotFound
+from shared.wire import not_after
 
 
 @dataclass
@@ -88,6 +89,7 @@ async def put_file(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id:
 
 async def record_visit(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id: str, role: str,
                        visited_on: date, note: str) -> None:
+    not_after(visited_on, ctx.today, deps.policy.config.future_days, "visited_on", "a visit")
     async with uow:
         if await repository.get_file(uow, customer_id) is None:
             raise NotFound(f"no credit file for customer {customer_id!r}")

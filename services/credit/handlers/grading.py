@@ -4,14 +4,16 @@ and the suggested limit and term."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from services.credit import repository
 from services.credit.deps import CreditDeps
 from services.credit.domain._dates import add_months
 from services.credit.domain.credit_file import CreditDocument, CreditFile, DocumentKind
 from services.credit.domain.grading import GradeResult, GradingInput, SpecialApproval, effective_grade, grade
-from services.credit.domain.limits import LimitSuggestion, average_monthly_sales, suggest_limit
+from services.credit.domain.limits import (
+    LimitSuggestion, SuggestionBasis, limit_basis, max_limit, sales_period, suggest_limit,
+)
 from services.credit.domain.red_flags import (
     RED_FLAG_LABELS_ZH, OwnFaultCause, RedFlag, RedFlagReport,
 )
@@ -26,6 +28,7 @@ from shared.db import UnitOfWork
 from shared.errors import NotFound, RuleError
 from shared.events.credit import CreditGradeChangedV1
 from shared.money import Money
+from shared.wire import not_after
 
 
 def credit_file(row: CreditFileRow, documents) -> CreditFile:
@@ -73,6 +76,8 @@ async def _history_inputs(deps: CreditDeps, uow: UnitOfWork, profile: CreditProf
     records = [RepaymentRecord(r.due_date, money(r.amount_minor, cur), r.paid_on)
                for r in await repository.repayments_of(uow, profile.customer_id) if r.currency == cur]
     records += open_records(await open_items(uow, profile.customer_id, cur))
+    records += [RepaymentRecord(w.effective_date, money(w.amount_minor, cur), None, written_off=True)
+                for w in await repository.write_offs_of(uow, profile.customer_id) if w.currency == cur]
     start = add_months(as_of, -policy.repayment.window_months)
     broken = await repository.broken_promises_since(uow, profile.customer_id, start, as_of)
     purchases_cur = policy.purchases.currency
@@ -85,8 +90,32 @@ async def _history_inputs(deps: CreditDeps, uow: UnitOfWork, profile: CreditProf
     return records, broken, purchases, event_flags
 
 
+async def basis_of(deps: CreditDeps, uow: UnitOfWork, file_row: CreditFileRow, profile: CreditProfileRow,
+                   as_of: date, contracted_12m: str | None) -> SuggestionBasis:
+    """What a suggested limit (and the policy's band) stands on, in the customer's currency:
+    the previous calendar year's sales (or the rolling 12 months), or a new customer's
+    contracted volume (`domain.limits.limit_basis`)."""
+    policy, cur = deps.policy, profile.currency
+    start, end = sales_period(as_of, policy.limits.basis)
+    sales = money(await repository.purchases_between(uow, profile.customer_id, cur, start - timedelta(days=1), end),
+                  cur)
+    with money_errors("contracted_12m"):  # more decimals than the customer's currency has
+        contracted = Money.of(contracted_12m, cur) if contracted_12m is not None else None
+    is_new = credit_file(file_row, []).is_new(as_of, policy.grading.new_customer_months)
+    return limit_basis(policy.limits, as_of, sales, is_new, contracted)
+
+
+def explain_suggestion(basis: SuggestionBasis, suggestion: LimitSuggestion, deps: CreditDeps) -> dict:
+    """The suggestion's why, stored with the assessment's explanation."""
+    return jsonable({"basis": basis.kind.value, "from": basis.period[0] if basis.period else None,
+                     "to": basis.period[1] if basis.period else None,
+                     "average_monthly_sales": basis.average_monthly.amount,
+                     "factor": suggestion.factor, "limit": suggestion.limit.amount,
+                     "max_limit": max_limit(basis.average_monthly, deps.policy.limits).amount})
+
+
 async def compute(deps: CreditDeps, uow: UnitOfWork, file_row: CreditFileRow, profile: CreditProfileRow,
-                  scores: dict, inputs: dict, as_of: date) -> tuple[GradeResult, LimitSuggestion]:
+                  scores: dict, inputs: dict, as_of: date) -> tuple[GradeResult, LimitSuggestion, SuggestionBasis]:
     policy = deps.policy
     card = policy.grading.scorecard
     records, broken, purchases, event_flags = await _history_inputs(deps, uow, profile, as_of)
@@ -108,8 +137,9 @@ async def compute(deps: CreditDeps, uow: UnitOfWork, file_row: CreditFileRow, pr
         documents = await repository.documents_of(uow, profile.customer_id)
         grading_input = grading_input.with_file(credit_file(file_row, documents), as_of, policy.grading)
         result = grade(grading_input, policy.grading)
-        suggestion = suggest_limit(result.grade, average_monthly_sales(purchases), policy.limits, policy.scale)
-    return result, suggestion
+        basis = await basis_of(deps, uow, file_row, profile, as_of, contracted)
+        suggestion = suggest_limit(result.grade, basis.average_monthly, policy.limits, policy.scale)
+    return result, suggestion, basis
 
 
 async def set_grade(deps: CreditDeps, uow: UnitOfWork, ctx: Context, profile: CreditProfileRow,
@@ -131,12 +161,13 @@ async def set_grade(deps: CreditDeps, uow: UnitOfWork, ctx: Context, profile: Cr
 async def _rate(deps: CreditDeps, uow: UnitOfWork, ctx: Context, file_row: CreditFileRow,
                 profile: CreditProfileRow, scores: dict, inputs: dict, as_of: date, trigger: str, by: str, *,
                 always_store: bool) -> AssessmentRow | None:
-    result, suggestion = await compute(deps, uow, file_row, profile, scores, inputs, as_of)
+    result, suggestion, basis = await compute(deps, uow, file_row, profile, scores, inputs, as_of)
     if not needs_new_assessment(result.grade, result.total, profile.rated_grade, profile.total_score, always_store):
         return None
     row = AssessmentRow(assessment_id=uuid.uuid4().hex, customer_id=profile.customer_id, as_of=as_of,
                         trigger=trigger, assessed_by=by, scores=dict(scores), inputs=jsonable(inputs),
-                        grade=result.grade, total=result.total, result=explain(result),
+                        grade=result.grade, total=result.total,
+                        result={**explain(result), "suggestion": explain_suggestion(basis, suggestion, deps)},
                         suggested_limit_minor=suggestion.limit.minor, suggested_term_days=suggestion.term_days,
                         currency=suggestion.limit.currency, created_at=ctx.now)
     repository.add(uow, row)
@@ -158,6 +189,7 @@ async def assess(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id: s
         if file_row is None or profile is None:
             raise NotFound(f"no credit file for customer {customer_id!r}")
         reported_flags(inputs.get("red_flags", []))
+        not_after(as_of, ctx.today, deps.policy.config.future_days, "as_of", "an assessment")
         row = await _rate(deps, uow, ctx, file_row, profile, scores, inputs, ctx.on(as_of), "manual", ctx.actor,
                           always_store=True)
         await uow.commit()

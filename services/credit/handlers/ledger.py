@@ -4,7 +4,8 @@ reservations. The rules are `domain.projection`, `domain.red_flags` and `domain.
 
 Every handler runs in its own unit of work (inside a consumer batch, the batch's) and is
 idempotent by the fact's business key (invoice number, payment reference + invoice +
-instalment, credit note, write-off, dispute, the instalment's highest threshold) as well as
+instalment, credit note, write-off, dispute, the instalment's highest threshold, a due-date
+change's invoice + reason + reference) as well as
 by event id (the inbox): a fact republished under a new event id changes nothing.
 Customers with an assessment are re-rated when a fact changes a sub-score."""
 from __future__ import annotations
@@ -17,20 +18,22 @@ from services.credit.deps import CreditDeps
 from services.credit.domain.exposure import Reservation, ReleaseMode, release_mode, release_on_invoice
 from services.credit.domain.holds import places_overdue_hold
 from services.credit.domain.projection import (
-    Applied, EarlierFacts, InstalmentBalance, catch_up, is_new_threshold, open_total, recorded, reduce,
-    released_dispute, reopen,
+    Applied, EarlierFacts, InstalmentBalance, catch_up, extension_days, invoice_due_date, is_new_threshold,
+    move_due_dates, open_total, recorded, reduce, released_dispute, reopen,
 )
 from services.credit.domain.red_flags import (
     OwnFaultCause, RaisedFlag, RedFlag, excused_by_dispute, write_off_cause,
 )
 from services.credit.handlers import grading, holds
 from services.credit.handlers.common import history, money
-from services.credit.tables import InstalmentRow, LedgerFactRow, ReceivableRow, RedFlagRow, RepaymentRow
+from services.credit.tables import (
+    DueDateChangeRow, InstalmentRow, LedgerFactRow, ReceivableRow, RedFlagRow, RepaymentRow,
+)
 from shared.context import Context
 from shared.db import UnitOfWork
 from shared.events.ledger import (
-    CreditNoteIssuedV1, DisputeOpenedV1, DisputeResolvedV1, InvoiceRecordedV1, InvoiceSettledV1,
-    InvoiceWrittenOffV1, OverdueThresholdV1, PaymentAllocatedV1, PaymentReversedV1,
+    CreditNoteIssuedV1, DisputeOpenedV1, DisputeResolvedV1, InvoiceDueDatesChangedV1, InvoiceRecordedV1,
+    InvoiceSettledV1, InvoiceWrittenOffV1, OverdueThresholdV1, PaymentAllocatedV1, PaymentReversedV1,
 )
 from shared.money import to_minor
 
@@ -61,11 +64,12 @@ async def _rerate(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id: 
     uow.once(("rerate", customer_id), lambda: grading.rerate(deps, uow, ctx, customer_id, f"event:{topic}"))
 
 
-async def _after_paydown(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id: str, effective: date,
-                         topic: str | None) -> None:
-    """Debt went down (a payment, settlement, credit note, write-off): the overdue hold may
-    go (judged today, or on a later effective date), and the sub-scores changed (unless
-    `topic` is None). Both once per customer and transaction, hold first."""
+async def _after_relief(deps: CreditDeps, uow: UnitOfWork, ctx: Context, customer_id: str, effective: date,
+                        topic: str | None) -> None:
+    """Overdue debt went down (a payment, settlement, credit note, write-off, a dispute, a due
+    date moved later): the overdue hold may go (judged today, or on a later effective date),
+    and the sub-scores changed (unless `topic` is None). Both once per customer and
+    transaction, hold first."""
     await repository.flush(uow)
 
     async def lift() -> None:
@@ -108,7 +112,7 @@ async def _record(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e: InvoiceRec
                                       currency=e.currency))
     schedule = recorded((i.seq, i.due_date, to_minor(i.amount, e.currency)) for i in e.instalments)
     facts = (await _earlier_facts(uow, e.invoice_number, applied=receivable is not None) if earlier
-             else EarlierFacts({}))
+             else EarlierFacts({}))  # due dates the ledger moved since: applied in any case
     caught = catch_up(schedule, facts)
     if receivable is None:
         receivable = ReceivableRow(invoice_number=e.invoice_number, customer_id=e.customer_id,
@@ -116,7 +120,8 @@ async def _record(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e: InvoiceRec
                                    amount_minor=amount, open_minor=0, disputed_minor=caught.disputed_minor,
                                    extended_days=0, written_off_minor=caught.written_off_minor, our_fault=False)
         repository.add(uow, receivable)
-    receivable.issue_date, receivable.due_date, receivable.amount_minor = e.issue_date, e.due_date, amount
+    receivable.issue_date, receivable.amount_minor = e.issue_date, amount
+    receivable.due_date = invoice_due_date(caught.instalments) if facts.due_dates else e.due_date
     receivable.order_ref = e.order_ref
     receivable.open_minor = 0
     for b in caught.instalments:
@@ -141,15 +146,17 @@ async def _earlier_facts(uow: UnitOfWork, invoice_number: str, *, applied: bool)
     paid: dict[int, int] = defaultdict(int)
     for p in await repository.repayments_of_invoice(uow, invoice_number):
         paid[p.instalment_seq] += p.amount_minor
+    due_dates = {c.seq: c.due_date for c in await repository.due_date_changes_of(uow, invoice_number)}  # latest
     if applied:
-        return EarlierFacts(dict(paid))
+        return EarlierFacts(dict(paid), due_dates=due_dates)
     facts = await repository.facts_of_invoice(uow, invoice_number, ("credit_note", "write_off", "dispute_opened",
                                                                     "dispute_resolved"))
     resolved = {f.key for f in facts if f.kind == "dispute_resolved"}
     reductions = [f for f in facts if f.kind in ("credit_note", "write_off")]
     return EarlierFacts(dict(paid), tuple(f.amount_minor for f in reductions),
                         sum(f.amount_minor for f in reductions if f.kind == "write_off"),
-                        sum(f.amount_minor for f in facts if f.kind == "dispute_opened" and f.key not in resolved))
+                        sum(f.amount_minor for f in facts if f.kind == "dispute_opened" and f.key not in resolved),
+                        due_dates)
 
 
 async def _release_reservation(deps: CreditDeps, uow: UnitOfWork, ctx: Context, order_ref: str, invoiced,
@@ -177,7 +184,7 @@ async def invoice_settled(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e: In
         r.settled_on = e.settled_date
         if r.open_minor:
             await _reduce(uow, r, r.open_minor)
-        await _after_paydown(deps, uow, ctx, e.customer_id, e.settled_date, InvoiceSettledV1.topic)
+        await _after_relief(deps, uow, ctx, e.customer_id, e.settled_date, InvoiceSettledV1.topic)
         await uow.commit()
 
 
@@ -201,7 +208,7 @@ async def payment_allocated(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e: 
                 await _reduce(uow, r, minor, line.instalment_seq)
             changed = True
         if changed:
-            await _after_paydown(deps, uow, ctx, e.customer_id, e.effective_date, PaymentAllocatedV1.topic)
+            await _after_relief(deps, uow, ctx, e.customer_id, e.effective_date, PaymentAllocatedV1.topic)
         await uow.commit()
 
 
@@ -244,7 +251,7 @@ async def credit_note_issued(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e:
         r = await repository.get_receivable(uow, e.invoice_number) if e.invoice_number else None
         if r is not None:
             await _reduce(uow, r, minor)
-            await _after_paydown(deps, uow, ctx, e.customer_id, e.issue_date, None)
+            await _after_relief(deps, uow, ctx, e.customer_id, e.issue_date, None)
         await uow.commit()
 
 
@@ -264,7 +271,7 @@ async def invoice_written_off(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e
         await _flag(uow, ctx, f"write_off:{e.write_off_id}", e.customer_id, RedFlag.PRIOR_BAD_DEBT_OR_BREACH,
                     InvoiceWrittenOffV1.topic, e.effective_date,
                     f"invoice {e.invoice_number} written off: {e.reason}", e.invoice_number, cause)
-        await _after_paydown(deps, uow, ctx, e.customer_id, e.effective_date, InvoiceWrittenOffV1.topic)
+        await _after_relief(deps, uow, ctx, e.customer_id, e.effective_date, InvoiceWrittenOffV1.topic)
         await uow.commit()
 
 
@@ -344,6 +351,7 @@ async def dispute_opened(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e: Dis
         r = await repository.get_receivable(uow, e.invoice_number)
         if r is not None:
             r.disputed_minor += minor
+            await _after_relief(deps, uow, ctx, e.customer_id, e.opened_date, None)  # less undisputed overdue
         await uow.commit()
 
 
@@ -360,6 +368,8 @@ async def dispute_resolved(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e: D
             await uow.commit()
             return
         r.disputed_minor = released_dispute(r.disputed_minor, opened.amount_minor if opened else None)
+        await repository.flush(uow)  # the debt is undisputed again: overdue beyond the threshold, held again
+        await holds.evaluate_overdue(deps, uow, ctx, e.customer_id, max(e.resolved_date, ctx.today))
         rows = await repository.red_flags_of_invoice(uow, e.invoice_number)
         excused = set(excused_by_dispute(
             [RaisedFlag(f.source_key, RedFlag(f.flag), OwnFaultCause(f.own_fault_cause) if f.own_fault_cause
@@ -374,6 +384,46 @@ async def dispute_resolved(deps: CreditDeps, uow: UnitOfWork, ctx: Context, e: D
         await uow.commit()
 
 
-def extend(receivable: ReceivableRow, days: int) -> None:
-    """A term extension (展期) approved for this invoice moves every instalment's due date."""
-    receivable.extended_days = (receivable.extended_days or 0) + days
+# --- due dates ----------------------------------------------------------------------------------
+
+async def due_dates_changed(deps: CreditDeps, uow: UnitOfWork,
+                            facts: list[tuple[InvoiceDueDatesChangedV1, Context]]) -> None:
+    """The ledger moved an invoice's due dates: a term extension (展期) approved here and
+    applied there, or the receipt of a RECEIPT+N invoice. Credit takes the ledger's dates
+    (it never moves them by itself), so credit, dunning and reporting follow one fact. Once
+    per (invoice, reason, reference); a change for an invoice not recorded yet is kept and
+    applied when it comes (`_record`). The hold and the sub-scores follow, once per customer."""
+    async with uow:
+        numbers = [e.invoice_number for e, _ in facts]
+        done = await repository.due_date_changes_applied(uow, {(e.invoice_number, e.reason, e.reference)
+                                                               for e, _ in facts})
+        receivables = await repository.receivables_by_number(uow, numbers)
+        instalments: dict[str, list[InstalmentRow]] = defaultdict(list)
+        for (number, _), row in sorted((await repository.instalments_of_invoices(uow, numbers)).items()):
+            instalments[number].append(row)
+        for e, ctx in facts:
+            key = (e.invoice_number, e.reason, e.reference)
+            if key in done:
+                continue  # the same fact again (republished)
+            done.add(key)
+            for change in e.instalments:
+                repository.add(uow, DueDateChangeRow(
+                    invoice_number=e.invoice_number, reason=e.reason, reference=e.reference, seq=change.seq,
+                    customer_id=e.customer_id, due_date=change.due_date, previous_due_date=change.previous_due_date,
+                    effective_date=e.effective_date))
+            r = receivables.get(e.invoice_number)
+            if r is None:
+                continue  # applied when its invoice comes
+            rows = instalments[e.invoice_number]
+            moved = {b.seq: b for b in move_due_dates(_balances(rows), {c.seq: c.due_date for c in e.instalments})}
+            for row in rows:
+                row.due_date = moved[row.seq].due_date
+            r.due_date = e.due_date
+            if e.reason == "term_extension":
+                r.extended_days = (r.extended_days or 0) + extension_days(
+                    (c.due_date, c.previous_due_date) for c in e.instalments)
+            history(uow, e.customer_id, ctx.now, e.effective_date, "due_dates_changed",
+                    f"invoice {e.invoice_number} due {e.due_date} ({e.reason}: {e.reference})",
+                    invoice_number=e.invoice_number, reason=e.reason, reference=e.reference, due_date=e.due_date)
+            await _after_relief(deps, uow, ctx, e.customer_id, e.effective_date, InvoiceDueDatesChangedV1.topic)
+        await uow.commit()

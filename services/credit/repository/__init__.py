@@ -2,25 +2,20 @@
 through `add`; rows read here may be changed by the handler and are written at commit (or
 at `flush`, when a later query must see them). The credit check's queries (the sales hot
 path) are in `repository.checks`, batched across concurrent checks on PostgreSQL in
-`repository.check_store`."""
+`repository.check_store`; the lists people work from in `repository.lists`."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import select
 
 from services.credit.tables import (
     ApplicationRow, ApplicationStepRow, AssessmentRow, BrokenPromiseRow, CheckRow, CreditDocumentRow,
-    CreditFileRow, CreditFileVersionRow, CreditProfileRow, HistoryRow, HoldRow, InstalmentRow, LedgerFactRow,
-    RedFlagRow, ReceivableRow, RepaymentRow, ReservationRow, TemporaryLimitRow, VisitRow,
+    CreditFileRow, CreditFileVersionRow, CreditProfileRow, DueDateChangeRow, HistoryRow, HoldRow, InstalmentRow,
+    LedgerFactRow, RedFlagRow, ReceivableRow, RepaymentRow, ReservationRow, TemporaryLimitRow, VisitRow,
 )
 from shared.db import UnitOfWork, chunked
-
-
-def utc(at: datetime) -> datetime:
-    """SQLite gives naive datetimes back: they were stored in UTC."""
-    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
 
 
 async def _all(uow: UnitOfWork, stmt) -> list:
@@ -111,6 +106,9 @@ async def instalments_of_invoices(uow: UnitOfWork, invoice_numbers) -> dict[tupl
     return found
 
 
+_DUE_ORDER = (InstalmentRow.due_date.asc().nulls_last(), InstalmentRow.invoice_number, InstalmentRow.seq)
+
+
 def _open_instalments(customer_id: str):
     return (select(InstalmentRow, ReceivableRow)
             .join(ReceivableRow, ReceivableRow.invoice_number == InstalmentRow.invoice_number)
@@ -119,8 +117,7 @@ def _open_instalments(customer_id: str):
 
 async def open_instalments(uow: UnitOfWork, customer_id: str) -> list[tuple[InstalmentRow, ReceivableRow]]:
     """The customer's open items: each open instalment with its invoice (dispute, extension)."""
-    stmt = _open_instalments(customer_id).order_by(InstalmentRow.due_date, InstalmentRow.invoice_number,
-                                                   InstalmentRow.seq)
+    stmt = _open_instalments(customer_id).order_by(*_DUE_ORDER)
     return [tuple(row) for row in await uow.execute(stmt)]
 
 
@@ -129,8 +126,7 @@ async def open_instalments_page(uow: UnitOfWork, customer_id: str, limit: int,
     """One page of the open items, oldest due first, and how many there are in all."""
     total = await uow.scalar(sa.select(sa.func.count()).select_from(
         _open_instalments(customer_id).with_only_columns(InstalmentRow.seq).subquery()))
-    stmt = (_open_instalments(customer_id).order_by(InstalmentRow.due_date, InstalmentRow.invoice_number,
-                                                    InstalmentRow.seq).limit(limit).offset(offset))
+    stmt = _open_instalments(customer_id).order_by(*_DUE_ORDER).limit(limit).offset(offset)
     return [tuple(row) for row in await uow.execute(stmt)], int(total or 0)
 
 
@@ -195,6 +191,13 @@ async def add_fact(uow: UnitOfWork, kind: str, key: str, customer_id: str, effec
     return True
 
 
+async def write_offs_of(uow: UnitOfWork, customer_id: str) -> list[LedgerFactRow]:
+    """The customer's write-offs (bad debt), as applied: the worst repayments."""
+    return await _all(uow, select(LedgerFactRow).where(LedgerFactRow.customer_id == customer_id,
+                                                       LedgerFactRow.kind == "write_off")
+                      .order_by(LedgerFactRow.effective_date, LedgerFactRow.key))
+
+
 async def fact_keys(uow: UnitOfWork, kind: str, keys) -> set[str]:
     """Which of these business keys were applied already, for a batch of facts of one kind."""
     found: set[str] = set()
@@ -219,10 +222,28 @@ async def invoices_with_earlier_facts(uow: UnitOfWork, numbers) -> set[str]:
     found: set[str] = set()
     for chunk in chunked(sorted(set(numbers))):
         for table, column in ((RepaymentRow, RepaymentRow.invoice_number),
-                              (LedgerFactRow, LedgerFactRow.invoice_number)):
+                              (LedgerFactRow, LedgerFactRow.invoice_number),
+                              (DueDateChangeRow, DueDateChangeRow.invoice_number)):
             rows = await uow.execute(sa.select(column).where(column.in_(chunk)).distinct())
             found.update(r[0] for r in rows if r[0] is not None)
     return found
+
+
+async def due_date_changes_applied(uow: UnitOfWork, keys: set[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+    """Which of these (invoice, reason, reference) changes of due dates were applied already."""
+    found: set[tuple[str, str, str]] = set()
+    for chunk in chunked(sorted({number for number, _, _ in keys})):
+        rows = await uow.execute(sa.select(DueDateChangeRow.invoice_number, DueDateChangeRow.reason,
+                                           DueDateChangeRow.reference)
+                                 .where(DueDateChangeRow.invoice_number.in_(chunk)).distinct())
+        found.update(tuple(r) for r in rows if tuple(r) in keys)
+    return found
+
+
+async def due_date_changes_of(uow: UnitOfWork, invoice_number: str) -> list[DueDateChangeRow]:
+    """The due dates the ledger moved for an invoice, in the order they came."""
+    return await _all(uow, select(DueDateChangeRow).where(DueDateChangeRow.invoice_number == invoice_number)
+                      .order_by(DueDateChangeRow.id))
 
 
 async def get_fact(uow: UnitOfWork, kind: str, key: str) -> LedgerFactRow | None:

@@ -41,14 +41,14 @@ class StoredCheck(NamedTuple):
 
 
 class OpenInstalment(NamedTuple):
-    """One open instalment: its own due date and open amount; disputed and extended_days
-    are its invoice's."""
+    """One open instalment: its own due date (None: not due yet) and open amount; the
+    disputed amount is its invoice's."""
     invoice_number: str
     currency: str
     open_minor: int
     disputed_minor: int
-    extended_days: int | None
-    due_date: date
+    seq: int
+    due_date: date | None
 
 
 class ActiveReservation(NamedTuple):
@@ -137,8 +137,8 @@ _PARTS = (
           (_P.c.grade, _P.c.currency, _P.c.limit_minor, _P.c.term_days, sa.cast(_P.c.blacklisted, sa.Integer))),
     _Part("c", StoredCheck, "earlier", _C.c.order_ref, "order_ref", (_C.c.request_hash, _C.c.result)),
     _Part("r", OpenInstalment, "instalments", _I.c.customer_id, "customer_id",
-          (_I.c.invoice_number, _I.c.currency, _I.c.open_minor, _R.c.disputed_minor, _R.c.extended_days,
-           _I.c.due_date), (_I.c.open_minor > 0, _R.c.invoice_number == _I.c.invoice_number)),
+          (_I.c.invoice_number, _I.c.currency, _I.c.open_minor, _R.c.disputed_minor, _I.c.seq, _I.c.due_date),
+          (_I.c.open_minor > 0, _R.c.invoice_number == _I.c.invoice_number)),
     _Part("v", ActiveReservation, "reservations", _V.c.customer_id, "customer_id",
           (_V.c.order_ref, _V.c.currency, _V.c.amount_minor, _V.c.expires_on),
           (_V.c.released_on.is_(None), _V.c.expires_on >= _TODAY)),

@@ -17,7 +17,10 @@ from shared.context import Context
 from shared.events.dunning import PromiseToPayBrokenV1
 from shared.events.envelope import new_envelope, to_kafka
 from tests.support.facts import recorded_invoice
-from shared.events.ledger import AppliedLine, OverdueThresholdV1, PaymentAllocatedV1
+from shared.events.ledger import (
+    AppliedLine, DueDateChange, InvoiceDueDatesChangedV1, InvoiceRecordedV1, OverdueThresholdV1, PaymentAllocatedV1,
+    RecordedInstalment,
+)
 from shared.errors import Conflict
 from shared.kafka_consumer import KafkaDeadLetterSink
 from shared.platform_tables import outbox
@@ -147,3 +150,30 @@ async def test_the_batched_check_on_postgres_is_idempotent(runtime, unique):
 
 async def test_the_migration_matches_the_tables_on_postgres(postgres_url):
     assert await migrated_matches_models(postgres_url) == []
+
+
+async def test_the_ledgers_due_dates_reach_credit_through_kafka(runtime, worker, kafka_bootstrap, unique):
+    """A RECEIPT+N invoice not received (no due date: exposure, never overdue, also in the
+    batched check on PostgreSQL), then the ledger's receipt dates it."""
+    cid, number = f"IT-{unique}", f"IT-{unique}-R"
+    await new_customer(runtime, cid)
+    await send(kafka_bootstrap, InvoiceRecordedV1(
+        invoice_number=number, customer_id=cid, issue_date=date(2026, 3, 1), due_date=None,
+        payment_terms="RECEIPT+30", amount="2000.00", currency="CNY",
+        instalments=[RecordedInstalment(seq=1, due_date=None, amount="2000.00")], recorded_via="billing"))
+
+    async def exposed():
+        v = await view(runtime, cid)
+        return v.exposure.total == 2000 and v.overdue.amount == 0
+    assert await wait_until(exposed, timeout=60)
+    answer = json.loads(await checks.check(runtime.deps, runtime.uow(), ADMIN, cid, "10", "CNY", f"SO-{unique}",
+                                           False, 7))
+    assert [r["code"] for r in answer["reasons"]] == ["prepayment_required", "term_exceeds_approved"]
+    due = date(2026, 4, 20)
+    await send(kafka_bootstrap, InvoiceDueDatesChangedV1(
+        invoice_number=number, customer_id=cid, reason="receipt", reference="signed", effective_date=date(2026, 3, 21),
+        due_date=due, instalments=[DueDateChange(seq=1, due_date=due, previous_due_date=None)]))
+
+    async def dated():
+        return (await view(runtime, cid)).overdue.max_days_overdue == 42
+    assert await wait_until(dated, timeout=60)

@@ -27,3 +27,15 @@ def test_config_from_the_environment(monkeypatch):
     monkeypatch.setenv("AR_CREDIT_LIMIT_FACTORS", '{"A": "1.4", "B": "1.2", "C": "1.0", "D": "0.5"}')
     config = CreditConfig()
     assert config.hold_threshold_days == 60 and config.limit_factors["A"] == Decimal("1.4")
+
+
+def test_approval_chains_from_the_environment_and_admin_never_in_one(monkeypatch):
+    monkeypatch.setenv("AR_CREDIT_APPROVAL_CHAINS", '{"rerating": {"submitters": ["sales"], '
+                                                    '"steps": ["sales_manager", "finance", "general_manager"]}}')
+    policy = build_policy(CreditConfig())
+    assert policy.chains["rerating"].steps == ("sales_manager", "finance", "general_manager")
+    assert policy.chains["limit"].steps == ("finance", "general_manager")
+    monkeypatch.setenv("AR_CREDIT_APPROVAL_CHAINS", '{"limit": {"submitters": ["sales_manager"], '
+                                                    '"steps": ["admin"]}}')
+    with pytest.raises(ValueError, match="admin"):
+        CreditConfig()

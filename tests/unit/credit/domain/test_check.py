@@ -133,7 +133,7 @@ def test_review_reasons_combine_to_review():
 def test_precedence_order_is_documented_order():
     assert [c.value for c in PRECEDENCE] == [
         "unknown_customer", "currency_mismatch", "blacklisted", "on_hold", "prepayment_required",
-        "over_limit", "overdue_debt"]
+        "over_limit", "overdue_debt", "term_exceeds_approved"]
 
 
 def test_available_credit_never_negative():
@@ -230,3 +230,23 @@ def test_the_effective_limit_adds_the_temporary_limits_valid_today_and_available
     assert effective_limit(cny("10000"), temps, TODAY) == cny("15000")
     assert available_credit(cny("15000"), cny("4000")) == cny("11000")
     assert available_credit(cny("15000"), cny("16000")) == cny("0")
+
+
+@pytest.mark.parametrize("grade", ["E", None])
+def test_a_prepayment_only_customer_has_no_available_credit(grade):
+    """Grade E (or none) buys on prepayment only: whatever limit is on file, nothing is available."""
+    r = check(replace(STATE, grade=grade, exposure=cny("0")))
+    assert r.decision is RJ and r.codes == (ReasonCode.PREPAYMENT_REQUIRED,)
+    assert r.available_credit == cny("0") and r.effective_limit == cny("100000")
+    assert available_credit(cny("100000"), cny("0"), extends_credit=False) == cny("0")
+
+
+def test_the_term_an_order_asks_for_is_checked_against_the_approved_term():
+    def asking(days, state=STATE, policy=CheckPolicy()):
+        return check_credit(CheckRequest("c1", cny("10000"), "SO-1", term_days=days), state, TODAY, policy)
+    assert asking(None).decision is A and asking(30).decision is A and asking(0).decision is A
+    r = asking(211)
+    assert r.decision is RV and r.codes == (ReasonCode.TERM_EXCEEDS_APPROVED,)
+    assert r.approved_term_days == 30
+    assert asking(31, policy=CheckPolicy(term_exceeds_decision=RJ)).decision is RJ
+    assert ReasonCode.TERM_EXCEEDS_APPROVED in asking(1, replace(STATE, grade="E")).codes

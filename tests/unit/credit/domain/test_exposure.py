@@ -7,12 +7,12 @@ from services.credit.domain.exposure import (
     ExposurePolicy, ReleaseMode, ReleaseReason, Reservation, compute_exposure, release_expired,
     release_mode, release_on_invoice,
 )
-from services.credit.domain.receivables import OpenItem, open_item, summarize_overdue
+from services.credit.domain.receivables import OpenInstalment, OpenItem, open_items, summarize_overdue
 from tests.support.credit import cny
 
 TODAY = date(2024, 7, 15)
 ITEMS = (OpenItem("INV-1", date(2024, 7, 1), cny("1000")),
-         OpenItem("INV-2", date(2024, 6, 1), cny("500"), disputed=True))
+         OpenItem("INV-2", date(2024, 6, 1), cny("500"), disputed_amount=cny("500")))
 R1 = Reservation("SO-1", cny("300"), expires_on=date(2024, 7, 31))
 R2 = Reservation("SO-2", cny("200"), expires_on=date(2024, 7, 14))  # expired yesterday
 
@@ -97,6 +97,24 @@ def test_an_invoice_in_another_currency_releases_the_whole_reservation():
     assert release_mode(ReleaseMode.FULL, "CNY", "CNY") is ReleaseMode.FULL
 
 
-def test_an_open_item_is_dated_by_its_own_due_date_moved_by_an_extension():
-    item = open_item("I-1", date(2024, 6, 1), 10, cny("300"), False, seq=2)
-    assert (item.due_date, item.instalment_seq, item.days_overdue(TODAY)) == (date(2024, 6, 11), 2, 34)
+def test_an_open_item_is_dated_by_its_own_due_date():
+    [item] = open_items([OpenInstalment("I-1", 2, date(2024, 6, 11), cny("300"))])
+    assert (item.due_date, item.instalment_seq, item.days_overdue(TODAY), item.disputed) == (
+        date(2024, 6, 11), 2, 34, False)
+
+
+def test_an_invoices_disputed_amount_covers_its_instalments_oldest_due_first():
+    """Like the ledger: 700 disputed on an invoice of three open instalments covers the first
+    (500) and 200 of the second; what is overdue is the undisputed rest."""
+    items = open_items([OpenInstalment("I-1", 3, date(2024, 8, 1), cny("500"), 70000),
+                        OpenInstalment("I-1", 1, date(2024, 6, 1), cny("500"), 70000),
+                        OpenInstalment("I-1", 2, date(2024, 7, 1), cny("500"), 70000),
+                        OpenInstalment("I-2", 1, date(2024, 6, 1), cny("100"))])
+    assert [(i.instalment_seq, i.disputed_amount) for i in items] == [
+        (3, None), (1, cny("500")), (2, cny("200")), (1, None)]
+    assert [i.undisputed_amount for i in items] == [cny("500"), cny("0"), cny("300"), cny("100")]
+    overdue = summarize_overdue(items, TODAY, "CNY")
+    assert overdue.amount == cny("400") and overdue.max_days_overdue == 44
+    assert summarize_overdue(items, TODAY, "CNY", include_disputed=True).amount == cny("1100")
+    exposure = compute_exposure(items, (), TODAY, "CNY", ExposurePolicy(include_disputed=False))
+    assert (exposure.disputed, exposure.open_receivables) == (cny("700"), cny("900"))

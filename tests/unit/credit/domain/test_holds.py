@@ -38,9 +38,17 @@ def test_threshold_configurable():
 
 
 def test_disputed_items_do_not_trigger_by_default():
-    disputed = OpenItem("INV-9", date(2024, 5, 1), cny("1000"), disputed=True)
+    disputed = OpenItem("INV-9", date(2024, 5, 1), cny("1000"), disputed_amount=cny("1000"))
     assert not holds_after_overdue_event((), (disputed,), TODAY).changed
     assert holds_after_overdue_event((), (disputed,), TODAY, policy=HoldPolicy(disputed_items_trigger=True)).placed
+
+
+def test_the_automatic_hold_lifts_once_what_is_overdue_is_disputed():
+    """Only the undisputed part of an item beyond the threshold keeps the hold."""
+    whole = OpenItem("INV-1", date(2024, 7, 1), cny("1000"), disputed_amount=cny("1000"))
+    part = OpenItem("INV-1", date(2024, 7, 1), cny("1000"), disputed_amount=cny("400"))
+    assert holds_after_payment((AUTO,), (whole,), TODAY).released == (AUTO,)
+    assert not holds_after_payment((AUTO,), (part,), TODAY).changed
 
 
 def test_one_automatic_hold_at_a_time():

@@ -80,3 +80,44 @@ def test_policy_validation():
         LimitPolicy(min_factor=Decimal("2"), max_factor=Decimal("1"))
     with pytest.raises(ValueError):
         LimitPolicy(rounding_step=Decimal(0))
+
+
+def test_the_basis_is_the_previous_calendar_year_or_the_rolling_12_months():
+    from datetime import date
+    from services.credit.domain.limits import LimitBasis, limit_basis, sales_period
+    june = date(2026, 6, 1)
+    assert sales_period(june, LimitBasis.PREVIOUS_YEAR) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert sales_period(june, LimitBasis.ROLLING_12_MONTHS) == (date(2025, 6, 2), june)
+    b = limit_basis(LimitPolicy(), june, cny("1200000"), is_new=False, contracted_12m=cny("2400000"))
+    assert (b.kind, b.average_monthly, b.period) == (LimitBasis.PREVIOUS_YEAR, cny("100000"),
+                                                     (date(2025, 1, 1), date(2025, 12, 31)))
+    rolling = LimitPolicy(basis=LimitBasis.ROLLING_12_MONTHS)
+    assert limit_basis(rolling, june, cny("1200000"), False, None).kind is LimitBasis.ROLLING_12_MONTHS
+
+
+def test_a_new_customer_or_one_without_sales_is_based_on_the_contracted_volume():
+    from datetime import date
+    from services.credit.domain.limits import LimitBasis, limit_basis, max_limit
+    june = date(2026, 6, 1)
+    new = limit_basis(LimitPolicy(), june, cny("1200000"), is_new=True, contracted_12m=cny("600000"))
+    assert (new.kind, new.average_monthly, new.period) == (LimitBasis.CONTRACTED_VOLUME, cny("50000"), None)
+    assert limit_basis(LimitPolicy(), june, cny("0"), False, cny("600000")).kind is LimitBasis.CONTRACTED_VOLUME
+    assert limit_basis(LimitPolicy(), june, cny("0"), True, None).average_monthly == cny("0")
+    assert max_limit(new.average_monthly, LimitPolicy()) == cny("75000")
+
+
+def test_beyond_the_policy_a_limit_above_the_band_or_a_term_over_the_maximum():
+    from datetime import date
+    from shared.errors import RuleError
+    from services.credit.domain.limits import beyond_policy, check_justification, limit_basis
+    basis = limit_basis(LimitPolicy(), date(2026, 6, 1), cny("1200000"), False, None)  # 100,000 a month
+    assert beyond_policy(basis, LimitPolicy(), cny("150000"), 30) == ()
+    found = beyond_policy(basis, LimitPolicy(), cny("150000.01"), 31)
+    assert [e.rule for e in found] == ["limit.above_policy", "term.over_policy"]
+    assert "150000.00" in found[0].detail and "31" in found[1].detail
+    check_justification((), None)
+    check_justification(found, "guaranteed by the parent company")
+    with pytest.raises(RuleError) as err:
+        check_justification(found, "  ")
+    assert (err.value.field, err.value.rule, err.value.status) == ("justification",
+                                                                   "application.justification_required", 422)

@@ -143,3 +143,18 @@ def test_open_instalments_count_as_late_from_their_own_due_dates():
              OpenItem("I-3", date(2024, 7, 1), cny("0"), instalment_seq=2)]
     [record] = open_records(items)
     assert (record.due_date, record.amount, record.paid_on) == (date(2024, 5, 1), cny("300"), None)
+
+
+def test_a_write_off_is_the_worst_repayment():
+    """Its amount weighs at the worst band's lateness, and while it is in the window the score
+    stays below the A floor (at most 75 %: 30 of 40), however small it is."""
+    written_off = RepaymentRecord(date(2024, 6, 1), cny("10"), None, written_off=True)
+    alone = score_repayment([written_off], 0, AS_OF)
+    assert alone.points == 0 and ("written_off", "10.00 CNY") in alone.inputs
+    tiny = score_repayment([paid(0, "1000000"), written_off], 0, AS_OF)
+    assert tiny.points == 30 and "write-off" in tiny.rule
+    assert weighted_days_late([written_off], AS_OF, written_off_days=91) == Decimal(91)
+    old = RepaymentRecord(date(2023, 1, 1), cny("10"), None, written_off=True)  # outside the window
+    assert score_repayment([paid(0, "1000000"), old], 0, AS_OF).points == 40
+    assert score_repayment([paid(0), written_off], 0, AS_OF,
+                           policy=RepaymentPolicy(written_off_max_fraction=Decimal("0.5"))).points == 20

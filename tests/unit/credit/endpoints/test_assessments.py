@@ -2,7 +2,7 @@
 events, red flags, the cap on new customers, bad scorecards."""
 from datetime import date
 
-from tests.support.credit import assess, customer, keys, ledger, outbox_events
+from tests.support.credit import assess, configure, customer, keys, ledger, outbox_events
 from shared.events.dunning import PromiseToPayBrokenV1
 from shared.events.ledger import (
     AppliedLine, DisputeResolvedV1, InvoiceWrittenOffV1, PaymentAllocatedV1, PaymentReversedV1,
@@ -24,9 +24,9 @@ def paid(ref, number, amount, due, on, cid="C1"):
 
 
 async def good_history(client, cid="C1"):
-    """600,000 bought in the last year and paid on time: repayment 40, purchases 27."""
-    await ledger(client, invoice(f"{cid}-I1", "600000", date(2026, 1, 5), date(2026, 2, 4), cid),
-                 paid(f"{cid}-P1", f"{cid}-I1", "600000", date(2026, 2, 4), date(2026, 2, 1), cid))
+    """600,000 bought in the last 12 months (in 2025) and paid on time: repayment 40, purchases 27."""
+    await ledger(client, invoice(f"{cid}-I1", "600000", date(2025, 7, 5), date(2025, 8, 4), cid),
+                 paid(f"{cid}-P1", f"{cid}-I1", "600000", date(2025, 8, 4), date(2025, 8, 1), cid))
 
 
 async def test_grade_shows_why_and_the_suggested_limit(tmp_path):
@@ -40,8 +40,10 @@ async def test_grade_shows_why_and_the_suggested_limit(tmp_path):
         assert criteria["repayment"]["points"] == 40 and criteria["repayment"]["source"] == "computed"
         assert criteria["purchases"]["points"] == 27 and criteria["financial_strength"]["source"] == "entered"
         assert a["why"]["steps"][0] == "total 94 -> A"
-        # 600,000 / 12 = 50,000 a month x 1.5 (A) = 75,000; A term 30 days
-        assert a["suggested"] == {"limit": "75000.00", "term_days": 30, "currency": "CNY", "prepayment_only": False}
+        # 600,000 in 2025 / 12 = 50,000 a month x 1.5 (A) = 75,000; A term 30 days
+        assert a["suggested"] == {"limit": "75000.00", "term_days": 30, "currency": "CNY", "prepayment_only": False,
+                                  "basis": "previous_year", "basis_from": "2025-01-01", "basis_to": "2025-12-31",
+                                  "average_monthly_sales": "50000.00", "max_limit": "75000.00"}
         view = (await client.get("/credit/v1/customers/C1")).json()
         assert view["grade"] == "A" and view["why"]["total"] == 94
         changed = await outbox_events(client, "credit-grade-changed")
@@ -156,8 +158,73 @@ async def test_scorecard_outside_its_ranges_is_422(tmp_path):
             r = await client.post("/credit/v1/customers/C1/assessments", json={"scores": scores},
                                   headers=k["finance"])
             assert r.status_code == 422, (scores, r.text)
-            assert r.json()["errors"][0]["field"] == "scores"
+            assert r.json()["errors"][0]["field"].startswith("scores")
         r = await client.post("/credit/v1/customers/C1/assessments", json={"scores": {}}, headers=k["sales"])
         assert r.status_code == 403
         r = await client.post("/credit/v1/customers/NOPE/assessments", json={"scores": {}}, headers=k["finance"])
         assert r.status_code == 404
+
+
+async def test_a_write_off_is_the_worst_repayment_even_when_its_red_flag_is_excused(tmp_path):
+    """Writing off a bad debt used to take it out of the repayment history (it was no longer
+    open), so the sub-score rose; with the flag excused (our fault) the customer ended at A."""
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "C1")
+        await good_history(client)
+        assert (await assess(client, k, "C1"))["grade"] == "A"
+        await ledger(client, invoice("C1-W", "500", date(2026, 3, 1), date(2026, 3, 31)))
+        await ledger(client, DisputeResolvedV1(dispute_id="D-1", invoice_number="C1-W", customer_id="C1",
+                                               resolved_date=date(2026, 5, 1), outcome="valid", amount="500",
+                                               adjusted_amount="0", currency="CNY", our_fault=True))
+        await ledger(client, InvoiceWrittenOffV1(write_off_id="WO-1", invoice_number="C1-W", customer_id="C1",
+                                                 effective_date=date(2026, 6, 1), amount="500", currency="CNY",
+                                                 reason="uncollectable", requested_by="fin", approved_by="gm"))
+        view = (await client.get("/credit/v1/customers/C1")).json()
+        repayment = next(c for c in view["why"]["criteria"] if c["id"] == "repayment")
+        assert view["why"]["red_flags"]["excused"] and not view["why"]["red_flags"]["applied"]
+        assert repayment["points"] <= 30 and repayment["inputs"]["written_off"] == "500.00 CNY", repayment
+        assert view["grade"] not in ("A", "E")
+
+
+async def test_the_suggested_limit_is_based_on_the_previous_calendar_years_sales(tmp_path):
+    """002 §2(2): the limit does not exceed the average monthly sales of the whole previous
+    calendar year (上年全年); rolling 12 months is an option. 1,200,000 in March 2025 and
+    600,000 in January 2026: 2025 averages 100,000 a month, the last 12 months 50,000."""
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "C1")
+        await ledger(client, invoice("I-25", "1200000", date(2025, 3, 10), date(2025, 4, 9)),
+                     invoice("I-26", "600000", date(2026, 1, 5), date(2026, 2, 4)))
+        await ledger(client, paid("P-25", "I-25", "1200000", date(2025, 4, 9), date(2025, 4, 1)),
+                     paid("P-26", "I-26", "600000", date(2026, 2, 4), date(2026, 2, 1)))
+        a = await assess(client, k, "C1")
+        assert a["grade"] == "A"
+        assert (a["suggested"]["basis"], a["suggested"]["average_monthly_sales"], a["suggested"]["limit"]) == (
+            "previous_year", "100000.00", "150000.00")
+        configure(client, limit_basis="rolling_12_months")
+        a = await assess(client, k, "C1")
+        assert (a["suggested"]["basis"], a["suggested"]["basis_from"], a["suggested"]["limit"]) == (
+            "rolling_12_months", "2025-06-02", "75000.00")
+
+
+async def test_a_new_customers_suggested_limit_is_based_on_the_contracted_volume(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "NEW", onboarded_on="2026-05-01")
+        a = await assess(client, k, "NEW", investigated_repayment=40, contracted_12m="600000")
+        assert a["grade"] == "C"  # capped: a new customer
+        assert (a["suggested"]["basis"], a["suggested"]["average_monthly_sales"], a["suggested"]["limit"]) == (
+            "contracted_volume", "50000.00", "50000.00")
+        assert (a["suggested"]["basis_from"], a["suggested"]["max_limit"]) == (None, "75000.00")
+
+
+async def test_a_contracted_volume_finer_than_the_customers_currency_is_a_422(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "JP1", currency="JPY")
+        r = await client.post("/credit/v1/customers/JP1/assessments",
+                              json={"scores": {"financial_strength": 5, "operating_condition": 5,
+                                               "reputation_and_prospects": 5}, "contracted_12m": "1000.50"},
+                              headers=k["finance"])
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "contracted_12m", r.text

@@ -181,3 +181,26 @@ async def test_bad_input_and_roles(rated):
     assert r.status_code == 403
     for role in ("sales", "sales_manager", "integration", "finance"):
         assert (await check(client, k, "C1", "1", f"SO-{role}", role=role)).status_code == 200
+
+
+async def test_an_order_asking_for_a_longer_term_than_approved_is_reviewed(rated):
+    """002 §3(1): a contract uses the term in the credit file; an order on 211-day terms for
+    a customer approved for 30 is not simply approved."""
+    client, k = rated
+    r = await check(client, k, "C1", "5000", "SO-211", term_days=211)
+    assert r.json()["decision"] == "review" and codes(r) == ["term_exceeds_approved"], r.text
+    assert (r.json()["term_days"], r.json()["approved_term_days"]) == (211, 30)
+    assert "211" in r.json()["reasons"][0]["detail"] and "30" in r.json()["reasons"][0]["detail"]
+    assert (await check(client, k, "C1", "5000", "SO-30", term_days=30)).json()["decision"] == "approve"
+    assert (await check(client, k, "C1", "5000", "SO-211", term_days=30)).status_code == 409  # another body
+    configure(client, term_exceeds_decision="reject")
+    assert (await check(client, k, "C1", "5000", "SO-31", term_days=31)).json()["decision"] == "reject"
+
+
+async def test_a_prepayment_only_customer_gets_no_term_at_all(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "C1")  # not graded: prepayment only
+        r = await check(client, k, "C1", "10", "SO-1", term_days=7)
+        assert codes(r) == ["prepayment_required", "term_exceeds_approved"]
+        assert codes(await check(client, k, "C1", "10", "SO-2", term_days=0)) == ["prepayment_required"]

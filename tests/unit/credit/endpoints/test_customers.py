@@ -98,3 +98,18 @@ async def test_the_profile_is_published_when_the_file_the_grade_or_the_blacklist
         assert events[1]["salesperson"] == "wang" and events[1]["grade"] is None
         assert events[2]["grade"] is not None
         assert events[-1]["blacklisted"] is True
+
+
+async def test_a_grade_e_customer_shows_no_available_credit(tmp_path):
+    """Prepayment only (grade E): 0 available, in the customer's view and in the check, whatever
+    limit was approved before."""
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        k = await keys(client)
+        await customer(client, "C1")
+        await approve_limit(client, k, "C1", "1000")
+        assert (await assess(client, k, "C1", red_flags=[{"flag": "weak_capital"}]))["grade"] == "E"
+        view = (await client.get("/credit/v1/customers/C1")).json()
+        assert (view["grade"], view["limit"], view["prepayment_only"]) == ("E", "1000.00", True)
+        assert view["available_credit"] == "0.00"
+        answer = (await check(client, k, "C1", "10", "SO-1")).json()
+        assert answer["decision"] == "reject" and answer["available_credit"] == "0.00"

@@ -123,3 +123,41 @@ async def test_third_overdue_hold_in_a_year_blacklists(tmp_path):
         black = view["holds"][0]["hold_id"]
         await client.delete(f"/credit/v1/customers/C1/holds/{black}?reason=cleared by GM", headers=k["finance"])
         assert (await client.get("/credit/v1/customers/C1")).json()["blacklisted"] is False
+
+
+def dispute(dispute_id, number, amount, cid="C1"):
+    from shared.events.ledger import DisputeOpenedV1
+    return DisputeOpenedV1(dispute_id=dispute_id, invoice_number=number, customer_id=cid,
+                           opened_date=date(2026, 6, 1), fact_finding_due=date(2026, 6, 22), amount=amount,
+                           currency="CNY", category="quality")
+
+
+def resolved(dispute_id, number, amount, cid="C1"):
+    from shared.events.ledger import DisputeResolvedV1
+    return DisputeResolvedV1(dispute_id=dispute_id, invoice_number=number, customer_id=cid,
+                             resolved_date=date(2026, 6, 1), outcome="invalid", amount=amount, adjusted_amount="0",
+                             currency="CNY")
+
+
+async def test_the_automatic_hold_lifts_when_what_is_overdue_is_all_disputed(tmp_path):
+    """The rule docs/credit.md states: the hold stays while something undisputed is overdue
+    beyond the threshold. Opening a dispute on the whole overdue invoice lifts it; a partial
+    dispute does not; a dispute found invalid puts the debt (and the hold) back."""
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        await keys(client)
+        await customer(client, "C1")
+        due = date(2026, 4, 20)
+        await ledger(client, invoice("I-1", due), invoice("I-2", due))
+        await ledger(client, overdue("I-1", due, 30), overdue("I-2", due, 30))
+        assert [h["kind"] for h in await holds_of(client)] == ["overdue"]
+        await ledger(client, dispute("D-1", "I-1", "1000"), dispute("D-2", "I-2", "400"))
+        view = (await client.get("/credit/v1/customers/C1")).json()
+        assert [h["kind"] for h in view["holds"]] == ["overdue"]  # 600 of I-2 undisputed and overdue
+        assert view["overdue"]["amount"] == "600.00" and view["exposure"]["disputed"] == "1400.00"
+        await ledger(client, dispute("D-3", "I-2", "600"))
+        view = (await client.get("/credit/v1/customers/C1")).json()
+        assert view["holds"] == [] and view["overdue"]["amount"] == "0.00"
+        released = await outbox_events(client, "customer-hold-released")
+        assert len(released) == 1 and released[0]["released_by"] == "system:credit"
+        await ledger(client, resolved("D-3", "I-2", "600"))  # invalid: 600 undisputed and overdue again
+        assert [h["kind"] for h in await holds_of(client)] == ["overdue"]

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from services.credit.handlers import ledger as on
 from shared.context import Context
 from shared.events.ledger import (
-    AppliedLine, CreditNoteIssuedV1, DisputeOpenedV1, DisputeResolvedV1, OverdueThresholdV1, PaymentAllocatedV1,
+    AppliedLine, CreditNoteIssuedV1, DisputeOpenedV1, DisputeResolvedV1, DueDateChange, InvoiceDueDatesChangedV1,
+    InvoiceRecordedV1, OverdueThresholdV1, PaymentAllocatedV1, RecordedInstalment,
 )
 from tests.support.credit import customer, keys, ledger, open_items
 from tests.support.embedded import embedded_product
@@ -134,5 +135,47 @@ async def test_credit_notes_and_disputes_that_came_before_their_invoice_apply_to
         await ledger(client, THREE)
         items = (await open_items(client))["items"]
         assert [i["open_amount"] for i in items] == ["2200.00", "4500.00", "1500.00"]
-        assert {i["disputed"] for i in items} == {True}
-        assert (await standing(client))["exposure"]["disputed"] == "8200.00"
+        assert [i["disputed_amount"] for i in items] == ["800.00", "0.00", "0.00"]  # the oldest due first
+        assert (await standing(client))["exposure"]["disputed"] == "800.00"
+
+
+def not_received(number: str = "R-1", amount: str = "2000.00") -> InvoiceRecordedV1:
+    """An invoice on RECEIPT+30 terms the customer has not received: no due date yet."""
+    return InvoiceRecordedV1(invoice_number=number, customer_id="C1", issue_date=date(2026, 3, 1), due_date=None,
+                             payment_terms="RECEIPT+30", amount=amount, currency="CNY",
+                             instalments=[RecordedInstalment(seq=1, due_date=None, amount=amount)],
+                             recorded_via="billing")
+
+
+def received(number: str = "R-1", due: date = date(2026, 4, 20)) -> InvoiceDueDatesChangedV1:
+    return InvoiceDueDatesChangedV1(invoice_number=number, customer_id="C1", reason="receipt",
+                                    reference="signed receipt 42", effective_date=due - timedelta(days=30),
+                                    due_date=due, instalments=[DueDateChange(seq=1, due_date=due,
+                                                                             previous_due_date=None)])
+
+
+async def test_an_invoice_not_received_is_exposure_but_never_overdue_until_the_ledger_dates_it(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        await keys(client)
+        await customer(client, "C1")
+        await ledger(client, not_received())
+        [item] = (await open_items(client))["items"]
+        assert (item["due_date"], item["open_amount"], item["days_overdue"]) == (None, "2000.00", 0)
+        view = await standing(client)
+        assert view["exposure"]["open_receivables"] == "2000.00" and view["overdue"]["amount"] == "0.00"
+        await ledger(client, received())  # received on 2026-03-21: due 30 days later
+        await ledger(client, received())  # again, under another event id: once
+        [item] = (await open_items(client))["items"]
+        assert (item["due_date"], item["days_overdue"], item["extended_days"]) == ("2026-04-20", 42, 0)
+        assert (await standing(client))["overdue"] == {"amount": "2000.00", "max_days_overdue": 42}
+
+
+async def test_a_due_date_change_that_comes_before_its_invoice_is_applied_when_it_comes(tmp_path):
+    async with embedded_product(tmp_path, names=["credit"]) as client:
+        await keys(client)
+        await customer(client, "C1")
+        await ledger(client, received())  # another topic: it may overtake the invoice
+        assert (await open_items(client))["items"] == []
+        await ledger(client, not_received())
+        [item] = (await open_items(client))["items"]
+        assert (item["due_date"], item["days_overdue"]) == ("2026-04-20", 42)

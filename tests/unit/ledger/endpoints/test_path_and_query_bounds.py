@@ -28,3 +28,15 @@ async def test_paths_and_queries_are_bounded(tmp_path, url, field):
     async with embedded_product(tmp_path, names=["ledger"]) as client:
         await invoice(client, "A")
         assert_problem(await client.get(V1 + url), 422, field)
+
+
+@pytest.mark.parametrize("field, value", [("region", "East\x00"), ("contract_ref", "K\x07-1"),
+                                          ("bill_to", {"name": "Li\x00"})])
+async def test_free_text_refuses_control_characters(tmp_path, field, value):
+    """PostgreSQL refuses NUL in text: stored, it would be a 500; tabs and line breaks are text."""
+    async with embedded_product(tmp_path, names=["ledger"]) as client:
+        body = {"invoice_number": "T1", "customer_id": "C1", "issue_date": "2026-04-01", "due_date": "2026-05-01",
+                "amount": "1.00", "currency": "CNY", field: value}
+        assert_problem(await client.post(f"{V1}/invoices", json=body), 422)
+        body[field] = {"name": "Li\tWei\n"} if field == "bill_to" else "East\tline\n"
+        assert (await client.post(f"{V1}/invoices", json=body)).status_code == 201
