@@ -67,7 +67,7 @@ class _Handler:
 
 
 class MailServer:
-    def __init__(self, *, port: int | None = None, keep: bool = True) -> None:
+    def __init__(self, *, port: int | None = None, keep: bool = True, fast_loop: bool = False) -> None:
         self.host = "127.0.0.1"
         self.port = port or free_port()
         self.keep = keep
@@ -77,6 +77,7 @@ class MailServer:
         self.connections = 0
         self._lock = threading.Lock()
         self._controller: Controller | None = None
+        self.fast_loop = fast_loop  # uvloop (a dependency of uvicorn[standard]): the sink's own speed
 
     def _connected(self) -> None:
         with self._lock:
@@ -91,7 +92,11 @@ class MailServer:
 
     def start(self) -> "MailServer":
         # decode_data=False: the raw bytes as sent (UTF-8 headers, base64 parts) for parsing back.
-        self._controller = Controller(_Handler(self), hostname=self.host, port=self.port,
+        loop = None
+        if self.fast_loop:
+            import uvloop
+            loop = uvloop.new_event_loop()
+        self._controller = Controller(_Handler(self), hostname=self.host, port=self.port, loop=loop,
                                       server_hostname="mail.test", ready_timeout=10)
         self._controller.start()
         return self
@@ -124,7 +129,7 @@ class MailServer:
 def run_sink(port: int, ready, accepted) -> None:  # pragma: no cover - runs in a child process
     """A counting sink in another process (benchmarks): `ready` is set when it listens,
     `accepted` (a multiprocessing.Value) is kept up to date."""
-    server = MailServer(port=port, keep=False)
+    server = MailServer(port=port, keep=False, fast_loop=True)
     original = server._received
 
     def count(envelope) -> None:

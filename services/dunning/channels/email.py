@@ -8,38 +8,17 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import suppress
-from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
-from email.utils import formatdate, make_msgid
+from email.utils import parseaddr
 
 import aiosmtplib
 
 from services.dunning.channels.config import ChannelConfig
+from services.dunning.channels.mime import build_email
 from services.dunning.channels.model import DeliveryFailed, OutgoingMessage
 
 _CONNECTION_ERRORS = (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPConnectError,
                       aiosmtplib.SMTPTimeoutError, aiosmtplib.SMTPReadTimeoutError,
                       aiosmtplib.SMTPConnectTimeoutError, OSError, asyncio.TimeoutError)
-
-
-def build_email(msg: OutgoingMessage, sender: str) -> EmailMessage:
-    """The MIME message: text/plain (+ text/html alternative) (+ attachments), UTF-8."""
-    mail = EmailMessage(policy=SMTP_POLICY)
-    mail["From"] = sender
-    mail["To"] = msg.to
-    mail["Subject"] = msg.subject
-    mail["Date"] = formatdate(localtime=False)
-    mail["Message-ID"] = make_msgid(idstring=msg.reference[:64], domain=sender.rpartition("@")[2] or None)
-    mail["Content-Language"] = msg.language
-    mail["X-Dunning-Reference"] = msg.reference
-    mail.set_content(msg.text, subtype="plain", charset="utf-8")
-    if msg.html is not None:
-        mail.add_alternative(msg.html, subtype="html", charset="utf-8")
-    for attachment in msg.attachments:
-        maintype, _, subtype = attachment.mime_type.partition("/")
-        mail.add_attachment(attachment.content, maintype=maintype, subtype=subtype or "octet-stream",
-                            filename=attachment.filename)
-    return mail
 
 
 def _classify(error: aiosmtplib.SMTPResponseException) -> DeliveryFailed:
@@ -53,7 +32,8 @@ class EmailSender:
     def __init__(self, config: ChannelConfig) -> None:
         assert config.smtp_host, "EmailSender needs AR_DUNNING_SMTP_HOST"
         self._config = config
-        self._sender = config.smtp_from
+        self._sender = config.smtp_from  # the From header; the envelope sender is its address
+        self._envelope_from = parseaddr(config.smtp_from)[1] or config.smtp_from
         self._timeout = float(config.smtp_timeout)
         self._idle: asyncio.LifoQueue[aiosmtplib.SMTP] = asyncio.LifoQueue()
         self._slots = asyncio.Semaphore(config.smtp_pool_size)
@@ -84,7 +64,7 @@ class EmailSender:
                 smtp = None
                 try:
                     smtp = self._idle.get_nowait() if not self._idle.empty() else await self._connect()
-                    await smtp.send_message(mail, sender=self._sender, recipients=[msg.to])
+                    await smtp.sendmail(self._envelope_from, [msg.to], mail)
                 except aiosmtplib.SMTPRecipientsRefused as error:
                     await self._reset(smtp)
                     codes = [r.code for r in error.recipients]
