@@ -5,9 +5,12 @@ fails permanently with a reason the case shows, and the ladder goes on.
 """
 from __future__ import annotations
 
+import time
+
 from services.dunning.channels.config import ChannelConfig
 from services.dunning.channels.email import EmailSender
 from services.dunning.channels.letter import letter_pdf
+from services.dunning.channels.metrics import DELIVERIES, DELIVERY_LATENCY
 from services.dunning.channels.model import DeliveryFailed, MessageContext, OutgoingMessage, Rendered
 from services.dunning.channels.sms import SmsSender
 
@@ -27,6 +30,16 @@ class Senders:
     async def send(self, msg: OutgoingMessage) -> None:
         """Deliver or raise DeliveryFailed. A letter is delivered once its PDF exists: it is
         printed and posted by a person, who records the receipt's return on the case."""
+        started = time.perf_counter()
+        try:
+            await self._send(msg)
+        except DeliveryFailed as failure:
+            DELIVERIES.labels("dunning", msg.channel, "permanent" if failure.permanent else "transient").inc()
+            raise
+        DELIVERIES.labels("dunning", msg.channel, "sent").inc()
+        DELIVERY_LATENCY.labels("dunning", msg.channel).observe(time.perf_counter() - started)
+
+    async def _send(self, msg: OutgoingMessage) -> None:
         if msg.channel == "email":
             if self.email is None:
                 raise DeliveryFailed("email channel not configured", permanent=True)

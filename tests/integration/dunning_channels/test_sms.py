@@ -69,3 +69,17 @@ async def test_letter_needs_its_pdf():
                              reference="act-1")
     with pytest.raises(DeliveryFailed):
         await senders.send(letter)
+
+
+async def test_outcomes_are_counted(sms):
+    from services.dunning.channels.metrics import DELIVERIES
+
+    def count(outcome):
+        return DELIVERIES.labels("dunning", "sms", outcome)._value.get()
+
+    before = count("sent"), count("permanent")
+    await send(sms, message())
+    sms.status = 400
+    with pytest.raises(DeliveryFailed):
+        await send(sms, message())
+    assert (count("sent"), count("permanent")) == (before[0] + 1, before[1] + 1)
