@@ -123,8 +123,8 @@ def stacked_bars(categories: list[str], series: list[str], values: list[list[Dec
                          f"<title>{escape(category)} · {escape(series[j])}: {amount(value)}</title></rect>")
         parts.append(f'<text x="{px(x + bar_w / 2)}" y="{px(base - 4)}" text-anchor="middle" font-size="10">'
                      f"{escape(compact(total, lang))}</text>")
-        parts.append(f'<text x="{px(x + bar_w / 2)}" y="{top + plot_h + 14}" text-anchor="middle">'
-                     f"<title>{escape(category)}</title>{escape(shorten(category, 10))}</text>")
+        parts.append(f'<g><title>{escape(category)}</title><text x="{px(x + bar_w / 2)}" y="{top + plot_h + 14}" '
+                     f'text-anchor="middle">{escape(shorten(category, 10))}</text></g>')
     parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#333"/>')
     colours = [(label, BUCKET_COLOURS[min(j, len(BUCKET_COLOURS) - 1)]) for j, label in enumerate(series)]
     parts += _legend(colours, left, height - 16)
@@ -188,8 +188,8 @@ def horizontal_bars(items: list[tuple[str, Decimal, str]], *, title: str, lang: 
     for i, (label, value, note) in enumerate(items):
         y = top + row_height * i
         w = max(value, Decimal(0)) / maximum * plot_w
-        parts.append(f'<text x="{left - 8}" y="{y + row_height // 2}" text-anchor="end" dominant-baseline="middle">'
-                     f"<title>{escape(label)}</title>{escape(shorten(label, 14))}</text>")
+        parts.append(f'<g><title>{escape(label)}</title><text x="{left - 8}" y="{y + row_height // 2}" '
+                     f'text-anchor="end" dominant-baseline="middle">{escape(shorten(label, 14))}</text></g>')
         parts.append(f'<rect x="{left}" y="{y + 4}" width="{px(w)}" height="{row_height - 8}" fill="{BAR_COLOUR}"/>')
         parts.append(f'<text x="{px(left + w + 6)}" y="{y + row_height // 2}" dominant-baseline="middle">'
                      f"{amount(value)}{(' · ' + escape(note)) if note else ''}</text>")
