@@ -54,6 +54,8 @@ def create_service_app(runtime: ServiceRuntime) -> FastAPI:
     # check is matched on every sale.
     for router in d.routers:
         app.include_router(router, prefix="/v1")
+    for page in d.pages:
+        app.include_router(page, include_in_schema=False)
 
     @app.get("/healthz", tags=["operations"], response_model=Health, summary="Liveness")
     async def healthz() -> Health:

@@ -8,6 +8,7 @@ AR_BOOTSTRAP_ADMIN_KEY seeds an admin key in every service at start-up (restored
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import secrets
@@ -201,11 +202,49 @@ async def current_principal(request: Request) -> Principal:
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise Unauthorized("send an API key as 'Authorization: Bearer <key>'")
-    principal = await request.app.state.runtime.keys.lookup(key.strip())
+    return await _principal_of(request, key.strip(), Unauthorized)
+
+
+async def _principal_of(request: Request, key: str, error: type[Unauthorized]) -> Principal:
+    principal = await request.app.state.runtime.keys.lookup(key)
     if principal is None:
-        raise Unauthorized("unknown or revoked API key")
+        raise error("unknown or revoked API key")
     request.state.principal = principal
     return principal
+
+
+class PageUnauthorized(Unauthorized):
+    """A page's 401 asks the browser for the key (HTTP Basic: any user name, the key as password)."""
+    challenge = 'Basic realm="receivables", charset="UTF-8"'
+
+
+def basic_password(value: str) -> str:
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8").partition(":")[2]
+    except (ValueError, UnicodeDecodeError):
+        return ""
+
+
+async def page_principal(request: Request) -> Principal:
+    """For a page a browser opens (shared.runtime's `pages`): the key as a Bearer header, or as
+    the password of HTTP Basic, which a browser asks for and sends by itself."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    scheme, value = scheme.lower(), value.strip()
+    key = value if scheme == "bearer" else basic_password(value) if scheme == "basic" else ""
+    if not key.strip():
+        raise PageUnauthorized("sign in with an API key as the password")
+    return await _principal_of(request, key.strip(), PageUnauthorized)
+
+
+def requires_page(*roles: str):
+    """`requires` for a page: the same roles and command context, the key from a browser."""
+    unknown = set(roles) - ROLES
+    assert not unknown, unknown
+
+    async def page_context(request: Request, principal: Annotated[Principal, Depends(page_principal)]) -> Context:
+        return context_of(request, authorize(principal, roles))
+
+    return Depends(page_context)
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]

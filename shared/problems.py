@@ -23,7 +23,7 @@ def problem_response(status: int, body: dict[str, Any], headers: dict | None = N
 
 
 def render(error: RuleError, instance: str | None = None) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    headers = {"WWW-Authenticate": getattr(error, "challenge", "Bearer")} if error.status == 401 else None
     return problem_response(error.status, error.body(instance, current_correlation_id()), headers)
 
 

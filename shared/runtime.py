@@ -50,6 +50,8 @@ class ServiceDefinition:
     description: str
     migrations: Path
     routers: list[APIRouter] = field(default_factory=list)
+    #: routers served outside /v1 and the OpenAPI schema: pages a browser opens (the reporting dashboard)
+    pages: list[APIRouter] = field(default_factory=list)
     handlers: dict[str, Handler] = field(default_factory=dict)
     batch_handlers: dict[str, BatchHandler] = field(default_factory=dict)
     jobs: list[ScheduledJob] = field(default_factory=list)

@@ -1,26 +1,40 @@
-"""Wires the reporting service: its dependencies, routes, event handlers, migrations."""
+"""Wires the reporting service: its dependencies, routes, event handlers, jobs, migrations."""
 from __future__ import annotations
 
 from pathlib import Path
 
+from services.reporting.config import ReportingConfig, load_config
 from services.reporting.consumers import HANDLERS
 from services.reporting.deps import ReportingDeps
 from services.reporting.endpoints import router
 from shared.runtime import ServiceDefinition, ServiceRuntime
 
 
-def dependencies(runtime: ServiceRuntime) -> ReportingDeps:
-    return ReportingDeps(clock=runtime.clock)
+def dependencies(runtime: ServiceRuntime, config: ReportingConfig | None = None) -> ReportingDeps:
+    """Built once per process; tests pass their own configuration."""
+    return ReportingDeps(config=config or load_config(), clock=runtime.clock)
 
 
 SERVICE = ServiceDefinition(
     name="reporting",
     title="Reporting API",
-    description="Receivables reporting (监控与报告): daily credit sales and collections, built from the ledger's "
-                "facts (`invoice-recorded`, `payment-recorded`).",
+    description=(
+        "Receivables reporting (监控与报告), built from the ledger's facts (`invoice-recorded`, allocations, "
+        "settlements, credit notes, write-offs, disputes, due-date changes, reversals) and credit's (profiles, "
+        "grades, holds), never from billing's input: aging as of any date by any dimension, DSO and its family, "
+        "CEI, provisions (flat, matrix, expected credit loss), the three-dimension summary, salespeople's "
+        "collection rates, payment behaviour, warning signals, disputes by category. Money is a decimal "
+        "string, dates are YYYY-MM-DD, one currency per report."),
     migrations=Path(__file__).with_name("migrations"),
     dependencies=dependencies,
     routers=[router],
     handlers=HANDLERS,
-    openapi_tags=[{"name": "activity", "description": "Credit sales and cash received per day"}],
+    openapi_tags=[
+        {"name": "aging", "description": "Aging as of any date"},
+        {"name": "kpis", "description": "DSO, rolling DSO, CEI, the three-dimension summary"},
+        {"name": "provisions", "description": "Provision for bad debts: flat, matrix, expected credit loss"},
+        {"name": "people and signals", "description": "Salespeople, payment behaviour, warnings, disputes"},
+        {"name": "month-end packs", "description": "The month-end packs, kept and listed"},
+        {"name": "activity", "description": "Credit sales and cash received per day"},
+    ],
 )

@@ -1,8 +1,15 @@
-"""Reporting's own tables. Amounts in integer minor units."""
+"""Reporting's own tables: its read model of the ledger's and credit's facts. Amounts in
+integer minor units.
+
+The ledger's facts about an invoice are kept as they came (`rpt_facts`, one row per
+business key) and folded into `rpt_open_spans` (domain.timeline): what each instalment had
+open, with which due date, from one date until the next change. Aging on any date reads
+the spans valid that day; today's are those with no end (`valid_to` NULL)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -15,15 +22,118 @@ class DailyActivity(ReportingTable, table=True):
     __tablename__ = "daily_activity"
     day: date = Field(primary_key=True)
     currency: str = Field(primary_key=True, max_length=3)
-    credit_sales_minor: int = 0
-    cash_received_minor: int = 0
+    credit_sales_minor: int = Field(0, sa_type=sa.BigInteger)
+    cash_received_minor: int = Field(0, sa_type=sa.BigInteger)
     invoices: int = 0
     payments: int = 0
 
 
 class CountedFact(ReportingTable, table=True):
-    """The ledger's facts already counted, by business key (invoice number, payment
-    reference): a redelivered or republished fact is counted once."""
+    """The ledger's facts already counted in the daily activity, by business key (invoice
+    number, payment reference): a redelivered or republished fact is counted once."""
     __tablename__ = "counted_facts"
     kind: str = Field(primary_key=True, max_length=20)
     key: str = Field(primary_key=True, max_length=100)
+
+
+class InvoiceRow(ReportingTable, table=True):
+    """An invoice as the ledger recorded it, with the dimensions it was booked under."""
+    __tablename__ = "rpt_invoices"
+    invoice_number: str = Field(primary_key=True, max_length=100)
+    customer_id: str = Field(max_length=100, index=True)
+    currency: str = Field(max_length=3)
+    issue_date: date
+    due_date: date | None = None
+    amount_minor: int = Field(sa_type=sa.BigInteger)
+    region: str | None = Field(None, max_length=100)
+    product_line: str | None = Field(None, max_length=100)
+    customer_type: str | None = Field(None, max_length=100)
+    salesperson: str | None = Field(None, max_length=100)
+
+
+class InstalmentRow(ReportingTable, table=True):
+    __tablename__ = "rpt_instalments"
+    invoice_number: str = Field(primary_key=True, max_length=100)
+    seq: int = Field(primary_key=True)
+    due_date: date | None = None
+    amount_minor: int = Field(sa_type=sa.BigInteger)
+
+
+class FactRow(ReportingTable, table=True):
+    """One of the ledger's facts, once by its business key (kind, key), kept even when its
+    invoice has not come yet. `label`: a dispute's category or outcome, a payment method."""
+    __tablename__ = "rpt_facts"
+    kind: str = Field(primary_key=True, max_length=20)
+    key: str = Field(primary_key=True, max_length=320)
+    invoice_number: str | None = Field(None, max_length=100, index=True)
+    seq: int | None = None
+    customer_id: str = Field(max_length=100, index=True)
+    currency: str = Field(max_length=3)
+    effective_date: date
+    amount_minor: int = Field(0, sa_type=sa.BigInteger)
+    due_date: date | None = None
+    label: str | None = Field(None, max_length=100)
+    reference: str | None = Field(None, max_length=100)
+
+
+class OpenSpanRow(ReportingTable, table=True):
+    """An instalment's open amount and due date from `valid_from` until `valid_to`
+    (exclusive; NULL: still so today). Denormalised for as-of aggregation."""
+    __tablename__ = "rpt_open_spans"
+    __table_args__ = (sa.Index("ix_rpt_open_spans_current", "currency", "customer_id",
+                               postgresql_where=sa.text("valid_to IS NULL"),
+                               sqlite_where=sa.text("valid_to IS NULL")),
+                      sa.Index("ix_rpt_open_spans_period", "currency", "valid_to", "valid_from"))
+    id: int | None = Field(None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer, "sqlite"))
+    invoice_number: str = Field(max_length=100, index=True)
+    seq: int
+    customer_id: str = Field(max_length=100)
+    currency: str = Field(max_length=3)
+    issue_date: date
+    due_date: date | None = None
+    open_minor: int = Field(sa_type=sa.BigInteger)
+    valid_from: date
+    valid_to: date | None = None
+
+
+class CustomerRow(ReportingTable, table=True):
+    """Credit's master data of a customer (`customer-profile-changed`, highest revision)."""
+    __tablename__ = "rpt_customers"
+    customer_id: str = Field(primary_key=True, max_length=100)
+    revision: int = 0
+    name: str = Field("", max_length=200)
+    region: str | None = Field(None, max_length=100)
+    customer_type: str | None = Field(None, max_length=100)
+    industry: str | None = Field(None, max_length=100)
+    size: str | None = Field(None, max_length=100)
+    salesperson: str | None = Field(None, max_length=100)
+    collector: str | None = Field(None, max_length=100)
+    grade: str | None = Field(None, max_length=10)
+    blacklisted: bool = False
+    on_hold: bool = False
+
+
+class PaymentRow(ReportingTable, table=True):
+    __tablename__ = "rpt_payments"
+    payment_reference: str = Field(primary_key=True, max_length=100)
+    customer_id: str = Field(max_length=100, index=True)
+    currency: str = Field(max_length=3)
+    received_date: date
+    amount_minor: int = Field(sa_type=sa.BigInteger)
+    method: str = Field(max_length=20)
+    reversed_on: date | None = None
+
+
+class MonthEndPackRow(ReportingTable, table=True):
+    """A month-end pack (aging and KPIs as XLSX and CSV), scheduled or asked for; kept."""
+    __tablename__ = "month_end_packs"
+    pack_id: str = Field(primary_key=True, max_length=100)
+    as_of: date
+    period: str = Field(max_length=7, index=True)  # YYYY-MM
+    status: str = Field(max_length=20)
+    requested_by: str = Field(max_length=100)
+    requested_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    completed_at: datetime | None = Field(None, sa_type=sa.DateTime(timezone=True))
+    error: str | None = Field(None, max_length=2000)
+    xlsx: bytes | None = Field(None, sa_type=sa.LargeBinary)
+    csv_zip: bytes | None = Field(None, sa_type=sa.LargeBinary)

@@ -1,4 +1,4 @@
-"""Every read and write reporting makes."""
+"""The daily totals of credit sales and cash (the /activity route)."""
 from __future__ import annotations
 
 from datetime import date

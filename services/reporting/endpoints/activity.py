@@ -1,13 +1,12 @@
-"""Reporting HTTP API (under /reporting/v1)."""
+"""Credit sales and cash received per day."""
 from __future__ import annotations
 
-from datetime import date
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from services.reporting import views
 from services.reporting.auth import Reader
 from services.reporting.deps import Deps
+from services.reporting.endpoints.params import From, To
 from services.reporting.schemas import DayActivityOut
 from shared.problems import problem_responses
 from shared.runtime import Uow
@@ -17,6 +16,5 @@ router = APIRouter(tags=["activity"], responses=problem_responses(401, 403, 422)
 
 @router.get("/activity", response_model=list[DayActivityOut],
             summary="Credit sales and cash received per day (by effective date)")
-async def activity(deps: Deps, uow: Uow, ctx: Reader, start: date = Query(alias="from"),
-                   end: date = Query(alias="to")) -> list[DayActivityOut]:
+async def activity(deps: Deps, uow: Uow, ctx: Reader, start: From, end: To) -> list[DayActivityOut]:
     return [DayActivityOut(**row) for row in await views.activity(deps, uow, ctx, start, end)]

@@ -1,0 +1,9 @@
+"""Reporting's HTTP API under /reporting/v1: thin routes, one view call each, one module per
+area (a new area is a module and a line here)."""
+from fastapi import APIRouter
+
+from services.reporting.endpoints import activity, aging
+
+router = APIRouter()
+for module in (aging, activity):
+    router.include_router(module.router)

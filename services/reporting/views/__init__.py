@@ -1,0 +1,9 @@
+"""The read side of reporting's GET routes, and what exports, the dashboard and the
+month-end pack call directly: `await views.<report>(deps, uow, ctx, **params)` returns
+plain data (dates, Decimal amounts, str, int) of a stable shape, documented in each
+module; `views.<report>_rows(data)` flattens it to a list of flat dicts (one per table row,
+keys in column order) for CSV and XLSX."""
+from services.reporting.views.activity import activity, activity_rows
+from services.reporting.views.aging import aging, aging_rows
+
+__all__ = ["activity", "activity_rows", "aging", "aging_rows"]
