@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages the tests and the local cluster need: Java 17 + Maven (Kafka from
-# Maven Central), PostgreSQL server, nginx (the local gateway). Installs only what is
+# Maven Central), PostgreSQL server, nginx (the local gateway), a CJK font (dunning's
+# letters are PDF with Chinese text; services/dunning/channels/letter.py looks for it). Installs only what is
 # missing, and only when root (a developer without root installs them once by hand).
 set -euo pipefail
 need=()
@@ -8,6 +9,7 @@ command -v java >/dev/null || need+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || need+=(maven)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "[system-deps] missing: ${need[*]} (run as root or install them)" >&2
