@@ -80,8 +80,9 @@ def overdue(invoice: str, customer: str, due: date, as_of: date, amount: str = "
 
 
 def invoice(number: str, customer: str, due: date, amount: str = "1000.00", email: str | None = "ap@example.com",
-            mobile: str | None = "13800000000", language: str = "zh-CN"):
-    bill_to = {"name": "Ms Zhang", "email": email, "mobile": mobile, "language": language}
+            mobile: str | None = "13800000000", address: str | None = "上海市浦东新区世纪大道100号",
+            language: str = "zh-CN"):
+    bill_to = {"name": "Ms Zhang", "email": email, "mobile": mobile, "address": address, "language": language}
     return recorded_invoice(number, customer, date(due.year, 1, 1) if due.month > 1 else due, due, amount,
                             bill_to=bill_to)
 

@@ -2,14 +2,13 @@
 committed, never inside it. Each run claims a batch of due messages (a lease), sends them
 with no transaction open, then records every attempt: sent; retried later with backoff; or
 failed (a permanent refusal, or too many attempts) — on the message, its actions, the
-case's view and the metric `ar_dunning_deliveries_total{channel,result}`."""
+case's view and the metric `ar_dunning_deliveries_total{channel,outcome}` (counted by the
+channels' senders, and by `delivery` for what fails before a sender sees it)."""
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from datetime import timedelta
-
-from prometheus_client import Counter
 
 from services.dunning.delivery import DeliveryError, Letter, backoff
 from services.dunning.deps import DunningDeps
@@ -17,8 +16,6 @@ from services.dunning.repository import messages as store
 from shared.context import Context
 from shared.db import UnitOfWork
 
-DELIVERIES = Counter("ar_dunning_deliveries", "Dunning messages delivered, by channel and result "
-                                              "(sent, retry, failed)", ["channel", "result"])
 LEASE = timedelta(minutes=5)
 
 
@@ -66,7 +63,6 @@ async def dispatch(deps: DunningDeps, uow: UnitOfWork, ctx: Context) -> Delivery
                 m.last_error, m.next_attempt_at, result = error, at + backoff(m.attempts), "retry"
                 report.retried += 1
             store.attempt(uow, message_id, at, result, error)
-            DELIVERIES.labels(channel, result).inc()
         await uow.commit()
     return report
 

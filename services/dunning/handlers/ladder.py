@@ -165,15 +165,17 @@ def _action(case, item, decision: Decision, today: date, ctx: Context) -> dict:
             "message_id": None, "on_date": today, "created_at": ctx.now}
 
 
+_ADDRESS = {"email": ("email", "bill_email"), "sms": ("mobile", "bill_mobile"), "letter": ("address", "bill_address")}
+
+
 def _recipient(channel: str, contact, item) -> tuple[str | None, str | None, str]:
-    """(address, contact name, language) from the collection contact, else the bill-to."""
+    """(e-mail, mobile or postal address; contact name; language) from the collection
+    contact, else the invoice's bill-to. A letter is printed and posted: it needs an address."""
     language = (contact.language if contact else None) or item.bill_language or "zh-CN"
-    if contact is not None:
-        address = contact.mobile if channel == "sms" else contact.email
-        if address:
-            return address, contact.name, language
-    address = item.bill_mobile if channel == "sms" else item.bill_email
-    return address, item.bill_name, language
+    own, billed = _ADDRESS[channel]
+    if contact is not None and getattr(contact, own):
+        return getattr(contact, own), contact.name, language
+    return getattr(item, billed), item.bill_name, language
 
 
 def _message(deps: DunningDeps, case, customer, contact, step: Step, members, currency: str, today: date,

@@ -5,21 +5,21 @@ from decimal import Decimal
 
 import pytest
 
-from services.dunning.delivery import TEMPLATES
+from services.dunning.delivery import known_templates
 from services.dunning.domain.policies import DEFAULT_POLICY, SEEDED, VARIANT_POLICY, Policy, Step, check_policy, choose
 from shared.errors import RuleError
 
 
 def rule_of(policy: Policy) -> tuple[str, str]:
     with pytest.raises(RuleError) as e:
-        check_policy(policy, TEMPLATES)
+        check_policy(policy, known_templates())
     assert e.value.status == 422
     return e.value.rule, e.value.field
 
 
 def test_the_seeded_policies_are_valid_and_follow_domain_md():
     for policy in SEEDED:
-        assert check_policy(policy, TEMPLATES) is policy
+        assert check_policy(policy, known_templates()) is policy
     assert [(s.key, s.day) for s in DEFAULT_POLICY.steps] == [
         ("pre_due_reminder", -7), ("day1_check", 1), ("payment_notice", 3), ("second_notice", 15),
         ("collector_call", 30), ("demand_letter", 60), ("lawyer_letter", 75), ("legal_handoff", 90),

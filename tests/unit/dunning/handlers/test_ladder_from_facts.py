@@ -67,7 +67,7 @@ async def test_an_overdue_fact_before_its_invoice_and_a_payment_before_both(tmp_
 
 async def test_no_contact_for_the_channel_fails_the_step_and_the_ladder_goes_on(tmp_path):
     async with dunning_alone(tmp_path) as (client, k):
-        await ledger(client, invoice("INV-4", "C4", DUE, email=None, mobile=None))
+        await ledger(client, invoice("INV-4", "C4", DUE, email=None, mobile=None, address=None))
         for days in (-7, 1):
             await ledger(client, overdue("INV-4", "C4", DUE, DUE + timedelta(days=days), threshold=days))
         done = {a["step"]: (a["status"], a["reason"]) for a in (await case_of(client, "C4"))["steps_done"]}
