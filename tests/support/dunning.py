@@ -4,8 +4,10 @@ dispatcher run on demand, the migration check."""
 from __future__ import annotations
 
 import contextlib
-from datetime import date, datetime, timezone
+import json
+from datetime import date, datetime, timedelta, timezone
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -17,6 +19,7 @@ from services.dunning.handlers import deliveries, ladder
 from services.dunning.tables import DunningTable
 from shared import migrations
 from shared.events.ledger import AppliedLine, OverdueThresholdV1, PaymentAllocatedV1
+from shared.platform_tables import outbox
 from tests.support.embedded import deliver, embedded_product
 from tests.support.facts import recorded_invoice
 
@@ -129,3 +132,18 @@ async def migrated_matches_models(url: str) -> list:
     return [d for d in diff if d[0] not in ("remove_table", "remove_index")]
 
 
+async def emitted(client, topic: str) -> list[dict]:
+    """What dunning published (its outbox), oldest first."""
+    runtime = client.host.runtime("dunning")
+    async with runtime.db.engine.connect() as conn:
+        rows = (await conn.execute(sa.select(outbox.c.payload).where(outbox.c.topic == topic)
+                                   .order_by(outbox.c.seq))).all()
+    return [json.loads(r[0]) for r in rows]
+
+
+async def opened(client, customer="C1", days=30, amount="1000.00", due: date = date(2026, 3, 2)):
+    """A case for `customer`, `days` after its one invoice was due (today is that day)."""
+    set_today(client, due + timedelta(days=days))
+    await ledger(client, invoice(f"INV-{customer}", customer, due, amount),
+                 overdue(f"INV-{customer}", customer, due, due + timedelta(days=days), amount))
+    return await case_of(client, customer)

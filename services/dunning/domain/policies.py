@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from shared.errors import RuleError
+from shared.money import MoneyError, check_scale
 
 #: what a step does; the first three deliver a message through the channel of that name
 MESSAGE_ACTIONS = ("email", "sms", "letter", "lawyer_letter")
@@ -70,6 +71,10 @@ def check_policy(policy: Policy, known_templates: frozenset[str]) -> Policy:
             raise RuleError(f"a {step.action} step needs a template", f"{where}.template", "policy.template_missing")
         if step.min_amount < 0:
             raise RuleError("a minimum amount is not negative", f"{where}.min_amount", "policy.min_amount")
+        try:
+            check_scale(step.min_amount, policy.currency)
+        except MoneyError as e:
+            raise RuleError(str(e), f"{where}.min_amount", "amount.scale") from None
         if step.key in keys:
             raise RuleError(f"step {step.key!r} appears twice", f"{where}.key", "policy.duplicate_step")
         keys.add(step.key)

@@ -39,5 +39,8 @@ async def list_legal(deps: Deps, uow: Uow, ctx: Reader, stage: Literal[STAGES] |
                           "evidence lists what is provided, the answer what is missing.",
               responses=problem_responses(404, 409, 422))
 async def patch_legal(legal_case_id: LegalCaseIdPath, body: LegalPatch, deps: Deps, uow: Uow, ctx: Legal) -> LegalOut:
-    await legal.change(deps, uow, ctx, legal_case_id, body.model_dump(exclude_unset=True))
+    changes = {name: getattr(body, name) for name in body.model_fields_set}
+    if body.assessment is not None:
+        changes["assessment"] = (body.assessment.estimated_cost, body.assessment.expected_recovery_percent)
+    await legal.change(deps, uow, ctx, legal_case_id, changes)
     return LegalOut.model_validate(await views.legal_case(deps, uow, ctx, legal_case_id))

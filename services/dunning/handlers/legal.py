@@ -33,25 +33,28 @@ async def open_case(deps: DunningDeps, uow: UnitOfWork, ctx: Context, case_id: s
 
 
 async def change(deps: DunningDeps, uow: UnitOfWork, ctx: Context, legal_case_id: str, changes: dict) -> None:
+    """`changes`: the fields the client sent (None values are ignored)."""
     async with uow:
         row = await repository.get(uow, LegalCaseRow, legal_case_id)
         if row is None:
             raise NotFound(f"no legal case {legal_case_id!r}")
         if row.stage == "closed":
             raise Conflict("a closed legal case does not change", "stage", "legal.closed")
-        for money_field in ("costs", "estimated_cost"):
-            value = changes.get(money_field) if money_field == "costs" else (changes.get("assessment") or {}).get(
-                "estimated_cost")
-            if value is not None and value < 0:
-                raise RuleError("an amount is not negative", money_field, "amount.negative")
-        try:
-            if changes.get("costs") is not None:
-                row.costs_minor = to_minor(changes["costs"], row.currency)
-            if changes.get("assessment"):
-                row.estimated_cost_minor = to_minor(changes["assessment"]["estimated_cost"], row.currency)
-                row.expected_recovery_percent = changes["assessment"]["expected_recovery_percent"]
-        except MoneyError as e:
-            raise RuleError(str(e), "costs", "amount.scale") from None
+        assessment = changes.get("assessment")  # (estimated cost, expected recovery %)
+        for field, value in (("costs", changes.get("costs")), ("assessment.estimated_cost",
+                                                               assessment[0] if assessment else None)):
+            if value is None:
+                continue
+            if value < 0:
+                raise RuleError("an amount is not negative", field, "amount.negative")
+            try:
+                minor = to_minor(value, row.currency)
+            except MoneyError as e:
+                raise RuleError(str(e), field, "amount.scale") from None
+            if field == "costs":
+                row.costs_minor = minor
+            else:
+                row.estimated_cost_minor, row.expected_recovery_percent = minor, assessment[1]
         for name in ("court_case_number", "counsel", "risk_view", "property_preservation", "expected_close_on",
                      "outcome"):
             if changes.get(name) is not None:

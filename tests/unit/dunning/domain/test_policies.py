@@ -43,6 +43,8 @@ def test_unknown_template_action_duplicate_key_and_negative_minimum():
     assert rule_of(Policy("p", (Step("a", 1, "internal_task"), Step("a", 2, "visit"))))[0] == "policy.duplicate_step"
     assert rule_of(Policy("p", (Step("a", 1, "visit", min_amount=Decimal(-1)),)))[0] == "policy.min_amount"
     assert rule_of(Policy("p", ()))[0] == "policy.empty"
+    assert rule_of(Policy("p", (Step("a", 1, "visit", min_amount=Decimal("0.5")),), currency="JPY")) == (
+        "amount.scale", "steps[0].min_amount")
 
 
 def test_the_policy_of_a_new_case_by_grade_or_segment():
