@@ -12,5 +12,7 @@ Reader = Annotated[Context, requires(COLLECTOR, LEGAL, FINANCE, SALES_MANAGER, G
 Collector = Annotated[Context, requires(COLLECTOR, FINANCE, SALES_MANAGER, GENERAL_MANAGER)]
 PolicyKeeper = Annotated[Context, requires(FINANCE, GENERAL_MANAGER)]
 Legal = Annotated[Context, requires(LEGAL, GENERAL_MANAGER)]
+#: concessions are approved by finance or management (001, 003)
+Approver = Annotated[Context, requires(FINANCE, GENERAL_MANAGER)]
 #: roles that see every case; a collector alone sees the cases assigned to it
 MANAGERS = frozenset({FINANCE, SALES_MANAGER, GENERAL_MANAGER, LEGAL, AUDITOR, "admin"})

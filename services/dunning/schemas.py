@@ -225,6 +225,53 @@ class ContactLogOut(BaseModel):
     by: str
 
 
+class EscalationIn(Strict):
+    level: Literal["finance", "sales_management", "management"]
+    handed_to: Text(500, 1) = Field(description="the people it goes to")
+    reason: Text(2000, 1)
+    decision: Literal["continue", "negotiate_waiver", "new_plan", "legal_action", "joint_team"] | None = None
+
+
+class EscalationOut(BaseModel):
+    escalation_id: str
+    level: str
+    handed_to: str
+    reason: str
+    decision: str | None
+    on_date: date
+    by: str
+
+
+class ConcessionIn(Strict):
+    kind: Literal["grace_period", "interest_waiver", "partial_payment", "discount", "interest_free_instalments",
+                  "debt_reduction"]
+    amount: AmountIn | None = Field(None, description="for a waiver, partial payment, discount or reduction")
+    currency: CurrencyIn | None = None
+    days: Annotated[StrictInt, Field(ge=1, le=365)] | None = Field(None, description="for a grace period or "
+                                                                                    "interest-free instalments")
+    reason: Text(2000, 1)
+
+
+class DecisionIn(Strict):
+    decision: Literal["approve", "reject"]
+
+
+class ConcessionOut(BaseModel):
+    concession_id: str
+    case_id: str
+    kind: str
+    amount: DecimalAmount | None
+    currency: str | None
+    days: int | None
+    reason: str
+    status: str
+    requested_by: str
+    requested_on: date
+    decided_by: str | None
+    decided_on: date | None
+    until: date | None = Field(description="an approved grace period: the ladder waits until then")
+
+
 class ChannelHealthOut(BaseModel):
     channel: str
     sent: int
@@ -256,6 +303,8 @@ class CaseOut(CaseSummaryOut):
     plans: list[PlanOut]
     contact_log: list[ContactLogOut]
     channels: list[ChannelHealthOut] = Field(description="deliveries per channel: a failing channel shows here")
+    escalations: list[EscalationOut]
+    concessions: list[ConcessionOut]
 
 
 class CasePage(BaseModel):

@@ -261,3 +261,36 @@ class LegalCaseRow(DunningTable, table=True):
     opened_on: date
     closed_on: date | None = None
     updated_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+
+
+class EscalationRow(DunningTable, table=True):
+    """A case handed up inside the company (003, 002 §3.1.2): finance → sales and
+    management → a decision on legal action; the people and the decision recorded."""
+    __tablename__ = "dunning_escalations"
+    escalation_id: str = Field(primary_key=True, max_length=40)
+    case_id: str = Field(index=True, max_length=40)
+    position: int  # 1, 2, … within the case
+    level: str = Field(max_length=30)
+    handed_to: str = Field(max_length=500)
+    reason: str = Field(max_length=2000)
+    decision: str | None = Field(None, max_length=30)
+    on_date: date
+    by: str = Field(max_length=100)
+
+
+class ConcessionRow(DunningTable, table=True):
+    """A concession (001, 003) requested on a case, approved or rejected by another person."""
+    __tablename__ = "dunning_concessions"
+    concession_id: str = Field(primary_key=True, max_length=40)
+    case_id: str = Field(index=True, max_length=40)
+    kind: str = Field(max_length=30)
+    amount_minor: int | None = Field(None, sa_type=sa.BigInteger)
+    currency: str | None = Field(None, max_length=3)
+    days: int | None = None
+    reason: str = Field(max_length=2000)
+    status: str = Field(max_length=20)  # requested | approved | rejected
+    requested_by: str = Field(max_length=100)
+    requested_on: date
+    decided_by: str | None = Field(None, max_length=100)
+    decided_on: date | None = None
+    until: date | None = None  # an approved grace period pauses the ladder until then

@@ -14,7 +14,7 @@ from services.dunning.domain.worklist import CaseFacts, cooperation_of, score
 from services.dunning.handlers import policies
 from services.dunning.handlers.collection import case_for, sees_all
 from services.dunning.repository import lists
-from services.dunning.tables import ActionRow, CaseRow, ItemRow, LegalCaseRow
+from services.dunning.tables import ActionRow, CaseRow, ConcessionRow, ItemRow, LegalCaseRow
 from shared.context import Context
 from shared.db import UnitOfWork
 from shared.errors import Conflict, NotFound
@@ -69,16 +69,19 @@ async def case(deps: DunningDeps, uow: UnitOfWork, ctx: Context, case_id: str) -
         log = await lists.contact_log(uow, case_id)
         health = await lists.channel_health(uow, case_id)
         found = await policies.load(uow, [(row.policy_name, row.policy_version)])
+        escalations = await repository.escalations_of(uow, case_id)
+        concessions = await repository.concessions_of(uow, case_id)
     grace = deps.config.promise_grace_days
     open_promise = max((p.promised_date for p in promises if p.status == "open"), default=None)
     pauses_common = Pauses(promise_until=open_promise and date.fromordinal(open_promise.toordinal() + grace),
-                           plan_current=any(p.status == "current" for p in plans))
+                           plan_current=any(p.status == "current" for p in plans),
+                           grace_until=max((c.until for c in concessions if c.until), default=None))
     item_out, pauses = [], set()
     for i in items:
         reason = None
         if i.status == "open":
-            reason = pause_reason(Pauses(i.disputed_minor > 0, pauses_common.promise_until, pauses_common.plan_current),
-                                 ctx.today)
+            reason = pause_reason(Pauses(i.disputed_minor > 0, pauses_common.promise_until, pauses_common.plan_current,
+                                         pauses_common.grace_until), ctx.today)
         if reason:
             pauses.add(reason)
         item_out.append({"invoice_number": i.invoice_number, "seq": i.seq, "due_date": i.due_date,
@@ -110,7 +113,19 @@ async def case(deps: DunningDeps, uow: UnitOfWork, ctx: Context, case_id: str) -
             "contact_log": [{"entry_id": e.entry_id, "case_id": e.case_id, "on_date": e.on_date, "channel": e.channel,
                              "outcome": e.outcome, "reason_code": e.reason_code, "notes": e.notes,
                              "next_action_date": e.next_action_on, "by": e.by} for e in log],
-            "channels": list(channels.values())}
+            "channels": list(channels.values()),
+            "escalations": [{"escalation_id": e.escalation_id, "level": e.level, "handed_to": e.handed_to,
+                             "reason": e.reason, "decision": e.decision, "on_date": e.on_date, "by": e.by}
+                            for e in escalations],
+            "concessions": [concession(c) for c in concessions]}
+
+
+def concession(c) -> dict:
+    return {"concession_id": c.concession_id, "case_id": c.case_id, "kind": c.kind,
+            "amount": from_minor(c.amount_minor, c.currency) if c.amount_minor is not None else None,
+            "currency": c.currency, "days": c.days, "reason": c.reason, "status": c.status,
+            "requested_by": c.requested_by, "requested_on": c.requested_on, "decided_by": c.decided_by,
+            "decided_on": c.decided_on, "until": c.until}
 
 
 def _promise(p) -> dict:
@@ -141,6 +156,12 @@ async def plan(deps, uow, ctx, case_id: str, plan_id: str) -> dict:
 
 async def contact_entry(deps, uow, ctx, case_id: str, entry_id: str) -> dict:
     return next(e for e in (await case(deps, uow, ctx, case_id))["contact_log"] if e["entry_id"] == entry_id)
+
+
+async def concession_of(deps, uow, ctx, concession_id: str) -> dict:
+    async with uow:
+        row = await repository.get(uow, ConcessionRow, concession_id)
+        return concession(row)
 
 
 async def worklist(deps: DunningDeps, uow: UnitOfWork, ctx: Context, *, collector, limit, offset) -> dict:

@@ -147,3 +147,50 @@ async def opened(client, customer="C1", days=30, amount="1000.00", due: date = d
     await ledger(client, invoice(f"INV-{customer}", customer, due, amount),
                  overdue(f"INV-{customer}", customer, due, due + timedelta(days=days), amount))
     return await case_of(client, customer)
+
+
+# --- the real components (tests/integration/dunning) ---------------------------------------------
+
+@contextlib.asynccontextmanager
+async def kafka_worker(definition, settings, clock, bootstrap: str, group: str):
+    """What `python -m services.<svc> worker` runs: the outbox relay to Kafka and the consumer,
+    on the service's PostgreSQL database, from the end of the topics' history."""
+    import asyncio
+
+    from shared.kafka_consumer import KafkaConsumerRunner, KafkaDeadLetterSink
+    from shared.relay import OutboxRelay
+    from shared.runtime import ServiceRuntime
+    from shared.transport import KafkaTransport
+    from tests.support.kafka import skip_history, wait_until
+
+    runtime = ServiceRuntime(definition, settings, clock)
+    await runtime.open()
+    transport = KafkaTransport(bootstrap, f"test-{group}")
+    dead_letters = KafkaDeadLetterSink(bootstrap, definition.name)
+    await transport.start()
+    await dead_letters.start()
+    processor = runtime.processor(dead_letters)
+    await skip_history(bootstrap, group, processor.topics)
+    runner = KafkaConsumerRunner(processor, bootstrap_servers=bootstrap, group_id=group)
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(OutboxRelay(runtime.db, transport, definition.name, poll_seconds=0.05).run(stop)),
+             asyncio.create_task(runner.run(stop))]
+
+    async def ready() -> bool:
+        return runner.ready.is_set()
+
+    try:
+        assert await wait_until(ready, timeout=30)
+        yield runtime
+    finally:
+        stop.set()
+        for task in tasks:
+            await asyncio.wait_for(task, timeout=30)
+        await dead_letters.stop()
+        await transport.stop()
+        await runtime.close()
+
+
+async def rows(runtime, sql: str, **params) -> list[tuple]:
+    async with runtime.db.engine.connect() as conn:
+        return [tuple(r) for r in (await conn.execute(sa.text(sql), params)).all()]

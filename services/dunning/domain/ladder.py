@@ -67,20 +67,21 @@ class Pauses:
     disputed: bool = False
     promise_until: date | None = None  # an open promise's date plus its grace
     plan_current: bool = False
-    extended_until: date | None = None  # a term extension's new due date
+    grace_until: date | None = None  # an approved grace-period concession
 
 
 def pause_reason(p: Pauses, today: date) -> str | None:
     """Why an item's ladder waits today, or None: a dispute, an unexpired promise to pay, a
-    current repayment plan, a running term extension."""
+    current repayment plan, an approved grace period. (A term extension moves the due date:
+    the ladder starts again against the new one, so nothing is due while it runs.)"""
     if p.disputed:
         return "disputed"
     if p.promise_until is not None and today <= p.promise_until:
         return "promise_to_pay"
     if p.plan_current:
         return "repayment_plan"
-    if p.extended_until is not None and today <= p.extended_until:
-        return "term_extension"
+    if p.grace_until is not None and today <= p.grace_until:
+        return "grace_period"
     return None
 
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.dunning.endpoints import cases, collectors, legal, policies
+from services.dunning.endpoints import cases, collectors, escalations, legal, policies
 
 router = APIRouter()
 router.include_router(policies.router)
 router.include_router(cases.router)
 router.include_router(collectors.router)
+router.include_router(escalations.router)
 router.include_router(legal.router)

@@ -40,7 +40,7 @@ async def open_total(uow: UnitOfWork, case_id: str, currency: str) -> Decimal:
     return from_minor(minor, currency)
 
 
-def _minor(amount: Decimal, currency: str, field: str) -> int:
+def minor_units(amount: Decimal, currency: str, field: str) -> int:
     try:
         return to_minor(amount, currency)
     except MoneyError as e:
@@ -80,7 +80,7 @@ async def make_promise(deps: DunningDeps, uow: UnitOfWork, ctx: Context, case_id
                        currency: str, promised_date: date) -> str:
     async with uow:
         case = await case_for(uow, ctx, case_id, open_only=True)
-        minor = _minor(amount, currency, "amount")
+        minor = minor_units(amount, currency, "amount")
         check_promise(amount, promised_date, await open_total(uow, case_id, currency), ctx.today)
         row = PromiseRow(promise_id=new_id("P"), case_id=case_id, customer_id=case.customer_id, amount_minor=minor,
                          currency=currency, promised_date=promised_date, made_on=ctx.today, status="open",
@@ -98,9 +98,9 @@ async def create_plan(deps: DunningDeps, uow: UnitOfWork, ctx: Context, case_id:
                       interest_formula: str | None, notarised: bool) -> str:
     async with uow:
         case = await case_for(uow, ctx, case_id, open_only=True)
-        minor = _minor(amount, currency, "amount")
+        minor = minor_units(amount, currency, "amount")
         for n, i in enumerate(instalments):
-            _minor(i.amount, currency, f"instalments[{n}].amount")
+            minor_units(i.amount, currency, f"instalments[{n}].amount")
         check_plan(amount, instalments, await open_total(uow, case_id, currency), ctx.today)
         if await repository.current_plans(uow, [case_id]):
             raise Conflict("the case already has a current repayment plan", "case_id", "plan.already_current")

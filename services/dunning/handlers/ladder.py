@@ -88,6 +88,7 @@ async def advance(deps: DunningDeps, uow: UnitOfWork, ctx: Context, case_ids: li
     policy_of = await policies.load(uow, sorted({(c.policy_name, c.policy_version) for c in cases.values()}))
     promise_until, plan_current = await _settle_promises_and_plans(deps, uow, ctx, cases, today, report)
     legal_open = await repository.open_legal_cases(uow, cases)
+    grace = await repository.grace_periods(uow, cases)
 
     actions, messages, groups = [], [], defaultdict(list)
     for case_id, case in cases.items():
@@ -100,11 +101,11 @@ async def advance(deps: DunningDeps, uow: UnitOfWork, ctx: Context, case_ids: li
                                      history.get(case.customer_id, 0))
         for item in by_case.get(case_id, []):
             pauses = Pauses(disputed=item.disputed_minor > 0, promise_until=promise_until.get(case_id),
-                            plan_current=case_id in plan_current)
+                            plan_current=case_id in plan_current, grace_until=grace.get(case_id))
             if pause_reason(pauses, today) is not None:
                 report.paused_items += 1
                 continue
-            taken = {step for (n, s, d, step) in done if (n, s, d) == (item.invoice_number, item.seq, item.due_date)}
+            taken = done.get((item.invoice_number, item.seq, item.due_date), set())
             open_amount = from_minor(item.open_minor, item.currency)
             for decision in decide(policy, ItemAge(item.due_date, open_amount, established), today, taken):
                 row = _action(case, item, decision, today, ctx)

@@ -3,13 +3,14 @@ handler changes their fields and the commit writes them; new rows go through `ad
 ladder's bulk reads and inserts are in `repository.ladder`, the lists in `repository.lists`."""
 from __future__ import annotations
 
+from datetime import date
 from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import select
 
 from services.dunning.tables import (
-    AppliedFactRow, CaseRow, ContactRow, CustomerRow, DunningTable, ItemRow, LegalCaseRow, PendingFactRow, PlanRow,
+    AppliedFactRow, CaseRow, ConcessionRow, ContactRow, CustomerRow, DunningTable, EscalationRow, ItemRow, LegalCaseRow, PendingFactRow, PlanRow,
     PlanInstalmentRow, PolicyRow, PolicyStepRow, PromiseRow, ScriptRow,
 )
 from shared.db import UnitOfWork, chunked
@@ -190,3 +191,23 @@ async def open_legal_cases(uow: UnitOfWork, case_ids) -> dict[str, LegalCaseRow]
 
 async def open_cases_on_policy(uow: UnitOfWork, name: str) -> list[CaseRow]:
     return await _all(uow, select(CaseRow).where(CaseRow.policy_name == name, CaseRow.status == "open"))
+
+
+async def escalations_of(uow: UnitOfWork, case_id: str) -> list[EscalationRow]:
+    return await _all(uow, select(EscalationRow).where(EscalationRow.case_id == case_id)
+                      .order_by(EscalationRow.position))
+
+
+async def concessions_of(uow: UnitOfWork, case_id: str) -> list[ConcessionRow]:
+    return await _all(uow, select(ConcessionRow).where(ConcessionRow.case_id == case_id)
+                      .order_by(ConcessionRow.requested_on, ConcessionRow.concession_id))
+
+
+async def grace_periods(uow: UnitOfWork, case_ids) -> dict[str, date]:
+    """case -> the latest end of its approved grace periods."""
+    out: dict[str, date] = {}
+    for chunk in chunked(sorted(set(case_ids))):
+        for row in await _all(uow, select(ConcessionRow).where(ConcessionRow.case_id.in_(chunk),
+                                                               ConcessionRow.until.is_not(None))):
+            out[row.case_id] = max(out.get(row.case_id, row.until), row.until)
+    return out

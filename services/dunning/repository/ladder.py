@@ -34,13 +34,13 @@ async def ladder_items(uow: UnitOfWork, case_ids) -> list:
     return out
 
 
-async def done_steps(uow: UnitOfWork, case_ids) -> set[tuple[str, int, date, str]]:
-    """(invoice, seq, due date, step) of every action recorded for these cases."""
-    out: set[tuple[str, int, date, str]] = set()
+async def done_steps(uow: UnitOfWork, case_ids) -> dict[tuple[str, int, date], set[str]]:
+    """(invoice, seq, due date) -> the steps recorded for it, for these cases' items."""
+    out: dict[tuple[str, int, date], set[str]] = {}
     for chunk in chunked(sorted(set(case_ids))):
         for r in await uow.execute(sa.select(_actions.c.invoice_number, _actions.c.seq, _actions.c.due_date,
                                              _actions.c.step_key).where(_actions.c.case_id.in_(chunk))):
-            out.add((r.invoice_number, r.seq, r.due_date, r.step_key))
+            out.setdefault((r.invoice_number, r.seq, r.due_date), set()).add(r.step_key)
     return out
 
 
