@@ -5,7 +5,7 @@ A policy applies to customers of some grades or segments (003: firmer for new cu
 gentler for established ones); the default applies to everyone else."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from shared.errors import RuleError

@@ -12,7 +12,8 @@ from services.dunning.deps import DunningDeps
 from services.dunning.domain.policies import choose
 from services.dunning.domain.worklist import assign
 from services.dunning.handlers import changes, ladder, policies
-from services.dunning.tables import CaseRow, CustomerRow, ItemRow
+from services.dunning.repository import ladder as store
+from services.dunning.tables import CustomerRow, ItemRow
 from shared.context import Context
 from shared.db import UnitOfWork
 from shared.events.credit import CustomerHoldPlacedV1, CustomerHoldReleasedV1, CustomerProfileChangedV1
@@ -52,70 +53,93 @@ async def invoices_recorded(deps: DunningDeps, uow: UnitOfWork, facts: list[tupl
 async def overdue_thresholds(deps: DunningDeps, uow: UnitOfWork,
                              facts: list[tuple[OverdueThresholdV1, Context]]) -> None:
     """Items enter the ladder, cases open (one open case per customer, on the policy that
-    fits its grade or segment), then the ladder runs for those cases as of the sweep's date."""
+    fits its grade or segment), then the ladder runs for those cases as of the sweep's date.
+    A sweep publishes one fact per instalment: bulk reads and writes, no ORM objects."""
     ctx = facts[-1][1]
     async with uow:
+        await repository.flush(uow)  # what earlier facts of the consumer batch left in the session
         await policies.ensure_seeded(uow, ctx)
-        items = await repository.items_of_invoices(uow, [e.invoice_number for e, _ in facts])
-        created: list[str] = []
+        states = await store.item_states(uow, [e.invoice_number for e, _ in facts])
+        new: dict[tuple[str, int], dict] = {}
         for e, _ in facts:
-            item = items.get((e.invoice_number, e.instalment_seq))
-            if item is None:
-                item = items[(e.invoice_number, e.instalment_seq)] = ItemRow(
-                    invoice_number=e.invoice_number, seq=e.instalment_seq, customer_id=e.customer_id,
-                    due_date=e.due_date, amount_minor=to_minor(e.open_amount, e.currency),
-                    open_minor=to_minor(e.open_amount, e.currency), currency=e.currency, region=e.region,
-                    salesperson=e.salesperson)
-                repository.add(uow, item)
-                created.append(e.invoice_number)
-            item.overdue = True
-            item.max_days_overdue = max(item.max_days_overdue, e.days_overdue)
-        await repository.flush(uow)
-        if created:
-            await _apply_parked(deps, uow, created)
-        live = [(e, items[(e.invoice_number, e.instalment_seq)]) for e, _ in facts]
-        live = [(e, i) for e, i in live if i.status == "open"]
-        cases = await _open_cases(deps, uow, ctx, [(e.customer_id, e.as_of, i) for e, i in live])
-        for e, item in live:
-            if item.case_id is None or item.case_id != cases[e.customer_id].case_id:
-                item.case_id = cases[e.customer_id].case_id
-        await repository.flush(uow)
+            key = (e.invoice_number, e.instalment_seq)
+            if key not in states and key not in new:
+                new[key] = _item(e)
+        await store.insert_items(uow, list(new.values()))
+        if new:
+            await _apply_parked(deps, uow, sorted({n for n, _ in new}))
+            await repository.flush(uow)
+            states = await store.item_states(uow, [e.invoice_number for e, _ in facts])
+        live: dict[tuple[str, int], tuple[OverdueThresholdV1, int]] = {}  # key -> (latest fact, most days)
+        for e, _ in facts:
+            key = (e.invoice_number, e.instalment_seq)
+            if states[key][0] == "open":
+                most = max(states[key][2], e.days_overdue, live[key][1] if key in live else 0)
+                live[key] = (e, most)
+        case_of = await _open_cases(deps, uow, ctx, [(e, states[k]) for k, (e, _) in live.items()])
+        await store.enter_ladder(uow, [{"n": k[0], "s": k[1], "c": case_of[e.customer_id], "d": most}
+                                       for k, (e, most) in live.items()])
         by_day: dict[date, set[str]] = defaultdict(set)
-        for e, item in live:
-            by_day[e.as_of].add(item.case_id)
+        for e, _ in facts:
+            if (e.invoice_number, e.instalment_seq) in live:
+                by_day[e.as_of].add(case_of[e.customer_id])
         for day in sorted(by_day):
             await ladder.advance(deps, uow, ctx, sorted(by_day[day]), day)
         await uow.commit()
 
 
-async def _open_cases(deps: DunningDeps, uow: UnitOfWork, ctx: Context,
-                      wanted: list[tuple[str, date, ItemRow]]) -> dict[str, CaseRow]:
-    customer_ids = {c for c, _, _ in wanted}
-    cases = await repository.open_cases_of(uow, customer_ids)
-    customers = await repository.customers(uow, customer_ids)
+def _item(e: OverdueThresholdV1) -> dict:
+    """An item first seen in an overdue fact (its invoice-recorded fills the rest later)."""
+    minor = to_minor(e.open_amount, e.currency)
+    return {"invoice_number": e.invoice_number, "seq": e.instalment_seq, "customer_id": e.customer_id,
+            "case_id": None, "due_date": e.due_date, "amount_minor": minor, "open_minor": minor, "disputed_minor": 0,
+            "currency": e.currency, "status": "open", "overdue": False, "invoice_known": False,
+            "max_days_overdue": 0, "contract_ref": None, "region": e.region, "salesperson": e.salesperson,
+            "bill_name": None, "bill_email": None, "bill_mobile": None, "bill_address": None, "bill_language": None}
+
+
+async def _open_cases(deps: DunningDeps, uow: UnitOfWork, ctx: Context, wanted: list[tuple]) -> dict[str, str]:
+    """customer -> its open case's id, opening the missing ones (and the customers credit has
+    not told us about yet) in bulk."""
+    customer_ids = {e.customer_id for e, _ in wanted}
+    open_cases = await store.open_cases_of(uow, customer_ids)
+    missing = [(e, state) for e, state in wanted if e.customer_id not in open_cases]
+    if not missing:
+        return open_cases
+    customers = await store.customers(uow, {e.customer_id for e, _ in missing})
     current = await policies.load(uow)
-    for customer_id, as_of, item in wanted:
-        if customer_id in cases:
+    new_cases, new_customers = [], []
+    for e, (_, _, _, open_minor, currency, region, salesperson) in missing:
+        if e.customer_id in open_cases:
             continue
-        customer = customers.get(customer_id)
+        customer = customers.get(e.customer_id)
         if customer is None:
-            customer = customers[customer_id] = CustomerRow(customer_id=customer_id, region=item.region,
-                                                            salesperson=item.salesperson)
-            repository.add(uow, customer)
-        name = choose(list(current.values()), customer.grade, _segment(customer, as_of), deps.config.default_policy)
+            new_customers.append(_customer(e.customer_id, region, salesperson))
+        grade = customer.grade if customer else None
+        segment = _segment(customer, e.as_of) if customer else None
+        name = choose(list(current.values()), grade, segment, deps.config.default_policy)
         version = next((v for (n, v) in current if n == name), None)
         if version is None:
             name, version = next(iter(sorted(current)))
-        cases[customer_id] = case = CaseRow(
-            case_id=ladder.new_id("DC"), customer_id=customer_id, status="open", policy_name=name,
-            policy_version=version, opened_on=as_of, updated_at=ctx.now,
-            collector=assign(deps.config.rules(), customer.region or item.region,
-                             customer.salesperson or item.salesperson, from_minor(item.open_minor, item.currency)))
-        repository.add(uow, case)
-    return cases
+        region = (customer.region if customer else None) or region
+        salesperson = (customer.salesperson if customer else None) or salesperson
+        case_id = open_cases[e.customer_id] = ladder.new_id("DC")
+        new_cases.append({"case_id": case_id, "customer_id": e.customer_id, "status": "open", "policy_name": name,
+                          "policy_version": version, "opened_on": e.as_of, "closed_on": None, "updated_at": ctx.now,
+                          "collector": assign(deps.config.rules(), region, salesperson,
+                                              from_minor(open_minor, currency))})
+    await store.insert_customers(uow, new_customers)
+    await store.insert_cases(uow, new_cases)
+    return open_cases
 
 
-def _segment(customer: CustomerRow, on: date) -> str | None:
+def _customer(customer_id: str, region: str | None = None, salesperson: str | None = None) -> dict:
+    return {"customer_id": customer_id, "name": None, "region": region, "customer_type": None,
+            "salesperson": salesperson, "grade": None, "onboarded_on": None, "blacklisted": False, "on_hold": False,
+            "profile_revision": 0, "blacklist_requested_on": None}
+
+
+def _segment(customer, on: date) -> str | None:
     """003: "new" for a customer with us less than a year (credit's file says so: no first
     business date, or a recent one), else its type; nothing while credit has said nothing."""
     if customer.profile_revision == 0:

@@ -72,7 +72,7 @@ async def advance(deps: DunningDeps, uow: UnitOfWork, ctx: Context, case_ids: li
     """Inside the caller's transaction: one batch of cases as of `today`."""
     report = LadderReport()
     await policies.ensure_seeded(uow, ctx)
-    cases = {c: row for c, row in (await repository.cases_by_id(uow, case_ids)).items() if row.status == "open"}
+    cases = {c: row for c, row in (await store.cases(uow, case_ids)).items() if row.status == "open"}
     report.cases = len(cases)
     if not cases:
         return report
@@ -81,7 +81,7 @@ async def advance(deps: DunningDeps, uow: UnitOfWork, ctx: Context, case_ids: li
     for item in items:
         by_case[item.case_id].append(item)
     customer_ids = {c.customer_id for c in cases.values()}
-    customers = await repository.customers(uow, customer_ids)
+    customers = await store.customers(uow, customer_ids)
     contacts = await repository.contacts(uow, customer_ids)
     history = await store.overdue_history(uow, customer_ids)
     done = await store.done_steps(uow, cases)
@@ -153,7 +153,7 @@ async def advance(deps: DunningDeps, uow: UnitOfWork, ctx: Context, case_ids: li
             effective_date=today))
     report.actions, report.messages = len(actions), len(messages)
     report.skipped = report.by_status.get("skipped", 0)
-    _blacklist_requests(deps, uow, today, cases, by_case, customers)
+    await _blacklist_requests(deps, uow, today, cases, by_case, customers)
     return report
 
 
@@ -256,17 +256,19 @@ async def _settle_promises_and_plans(deps: DunningDeps, uow: UnitOfWork, ctx: Co
     return until, current
 
 
-def _blacklist_requests(deps: DunningDeps, uow: UnitOfWork, today: date, cases, by_case, customers) -> None:
+async def _blacklist_requests(deps: DunningDeps, uow: UnitOfWork, today: date, cases, by_case, customers) -> None:
     """003: after N items 90+ days overdue, ask credit once to blacklist the customer."""
     limit = deps.config.blacklist_after_items
     if limit is None:
         return
+    asked = []
     for case_id, case in cases.items():
         long_overdue = sum(1 for i in by_case.get(case_id, []) if (today - i.due_date).days >= 90)
         customer = customers.get(case.customer_id)
         if long_overdue < limit or customer is None or customer.blacklisted or customer.blacklist_requested_on:
             continue
-        customer.blacklist_requested_on = today
+        asked.append(case.customer_id)
         uow.emit(BlacklistRequestedV1(customer_id=case.customer_id, overdue_items=long_overdue,
                                       reason=f"{long_overdue} items 90+ days overdue", effective_date=today))
+    await store.blacklist_requested(uow, asked, today)
 

@@ -35,7 +35,9 @@ async def get(uow: UnitOfWork, table: type[T], key) -> T | None:
 
 
 async def _all(uow: UnitOfWork, stmt) -> list:
-    return list((await uow.session.execute(stmt)).scalars())
+    # populate_existing: the ladder's bulk path writes items, cases and customers with Core
+    # statements, so rows this session loaded earlier are refreshed, not trusted
+    return list((await uow.session.execute(stmt.execution_options(populate_existing=True))).scalars())
 
 
 # --- facts ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from services.dunning.tables import ActionRow, CaseRow, ItemRow, MessageRow
+from services.dunning.tables import ActionRow, CaseRow, CustomerRow, ItemRow, MessageRow
 from shared.db import UnitOfWork, chunked
 
 _items = ItemRow.__table__
@@ -62,3 +62,75 @@ async def insert_actions(uow: UnitOfWork, rows: list[dict]) -> None:
 async def insert_messages(uow: UnitOfWork, rows: list[dict]) -> None:
     if rows:
         await uow.execute(sa.insert(_messages), rows)
+
+
+# --- the overdue facts' bulk path (a sweep publishes one fact per instalment) ------------------
+
+_customers = CustomerRow.__table__
+
+
+async def item_states(uow: UnitOfWork, invoice_numbers) -> dict[tuple[str, int], tuple]:
+    """(invoice, seq) -> (status, case_id, max_days_overdue, open_minor, currency, region, salesperson)."""
+    out: dict[tuple[str, int], tuple] = {}
+    for chunk in chunked(sorted(set(invoice_numbers))):
+        for r in await uow.execute(sa.select(
+                _items.c.invoice_number, _items.c.seq, _items.c.status, _items.c.case_id, _items.c.max_days_overdue,
+                _items.c.open_minor, _items.c.currency, _items.c.region, _items.c.salesperson)
+                .where(_items.c.invoice_number.in_(chunk))):
+            out[(r[0], r[1])] = tuple(r[2:])
+    return out
+
+
+async def insert_items(uow: UnitOfWork, rows: list[dict]) -> None:
+    if rows:
+        await uow.execute(sa.insert(_items), rows)
+
+
+async def enter_ladder(uow: UnitOfWork, rows: list[dict]) -> None:
+    """Items the ledger said are overdue: in the ladder, in their case, the days seen."""
+    if rows:
+        await uow.execute(sa.update(_items).where(_items.c.invoice_number == sa.bindparam("n"),
+                                                  _items.c.seq == sa.bindparam("s"))
+                          .values(overdue=True, case_id=sa.bindparam("c"), max_days_overdue=sa.bindparam("d")), rows)
+
+
+async def open_cases_of(uow: UnitOfWork, customer_ids) -> dict[str, str]:
+    """customer -> its open case's id."""
+    out: dict[str, str] = {}
+    for chunk in chunked(sorted(set(customer_ids))):
+        for r in await uow.execute(sa.select(_cases.c.customer_id, _cases.c.case_id).where(
+                _cases.c.customer_id.in_(chunk), _cases.c.status == "open")):
+            out[r[0]] = r[1]
+    return out
+
+
+async def cases(uow: UnitOfWork, case_ids) -> dict[str, sa.Row]:
+    out: dict[str, sa.Row] = {}
+    for chunk in chunked(sorted(set(case_ids))):
+        for r in await uow.execute(sa.select(_cases).where(_cases.c.case_id.in_(chunk))):
+            out[r.case_id] = r
+    return out
+
+
+async def insert_cases(uow: UnitOfWork, rows: list[dict]) -> None:
+    if rows:
+        await uow.execute(sa.insert(_cases), rows)
+
+
+async def customers(uow: UnitOfWork, customer_ids) -> dict[str, sa.Row]:
+    out: dict[str, sa.Row] = {}
+    for chunk in chunked(sorted(set(customer_ids))):
+        for r in await uow.execute(sa.select(_customers).where(_customers.c.customer_id.in_(chunk))):
+            out[r.customer_id] = r
+    return out
+
+
+async def insert_customers(uow: UnitOfWork, rows: list[dict]) -> None:
+    if rows:
+        await uow.execute(sa.insert(_customers), rows)
+
+
+async def blacklist_requested(uow: UnitOfWork, customer_ids: list[str], on: date) -> None:
+    for chunk in chunked(sorted(set(customer_ids))):
+        await uow.execute(sa.update(_customers).where(_customers.c.customer_id.in_(chunk))
+                          .values(blacklist_requested_on=on))
