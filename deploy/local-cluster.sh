@@ -23,7 +23,7 @@
 #   AR_CLUSTER_MIGRATE [0]       1: run `python -m services.<svc> migrate` before starting each service
 #   AR_LOG_MAX_BYTES [10485760] AR_LOG_BACKUPS [5]   log rotation of the supervised processes
 #   AR_ENV [dev]  AR_BOOTSTRAP_ADMIN_KEY [dev-only-bootstrap-admin-key-not-for-production]
-#   AR_SMTP_HOST/AR_SMTP_PORT (passed through)
+#   AR_DUNNING_SMTP_HOST/AR_DUNNING_SMTP_PORT, AR_DUNNING_SMS_URL (passed through: the environment is inherited)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib/common.sh

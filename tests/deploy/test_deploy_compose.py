@@ -138,8 +138,8 @@ def test_dependencies_wait_for_health():
 def test_dunning_gets_the_mail_catcher():
     for role in ("api", "worker"):
         env = _env(f"dunning-{role}")
-        assert compose_default(env["AR_SMTP_HOST"]) == "mailpit"
-        assert compose_default(env["AR_SMTP_PORT"]) == "1025"
+        assert compose_default(env["AR_DUNNING_SMTP_HOST"]) == "mailpit"
+        assert compose_default(env["AR_DUNNING_SMTP_PORT"]) == "1025"
     assert "mailpit" in SVCS["mailpit"]["image"]
 
 
