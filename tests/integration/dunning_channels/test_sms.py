@@ -72,10 +72,11 @@ async def test_letter_needs_its_pdf():
 
 
 async def test_outcomes_are_counted(sms):
-    from services.dunning.channels.metrics import DELIVERIES
+    from prometheus_client import REGISTRY
 
     def count(outcome):
-        return DELIVERIES.labels("dunning", "sms", outcome)._value.get()
+        labels = {"service": "dunning", "channel": "sms", "outcome": outcome}
+        return REGISTRY.get_sample_value("ar_dunning_channel_send_seconds_count", labels) or 0
 
     before = count("sent"), count("permanent")
     await send(sms, message())
