@@ -65,13 +65,13 @@ class Rendered:
 @dataclass(frozen=True)
 class Attachment:
     filename: str
-    mime_type: str  # e.g. "application/pdf"
     content: bytes
+    mime_type: str = "application/pdf"
 
     def __post_init__(self) -> None:
         # Positional fields are easy to swap: fail at construction, not in the SMTP session.
         if not isinstance(self.content, (bytes, bytearray)) or "/" not in str(self.mime_type):
-            raise TypeError("Attachment(filename, mime_type, content: bytes)")
+            raise TypeError("Attachment(filename, content: bytes, mime_type='application/pdf')")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import time
 from services.dunning.channels.config import ChannelConfig
 from services.dunning.channels.email import EmailSender
 from services.dunning.channels.letter import letter_pdf
-from services.dunning.channels.metrics import CHANNEL_SENDS
+from services.dunning.channels.metrics import DELIVERIES, DELIVERY_LATENCY
 from services.dunning.channels.model import DeliveryFailed, MessageContext, OutgoingMessage, Rendered
 from services.dunning.channels.sms import SmsSender
 
@@ -30,14 +30,14 @@ class Senders:
     async def send(self, msg: OutgoingMessage) -> None:
         """Deliver or raise DeliveryFailed. A letter is delivered once its PDF exists: it is
         printed and posted by a person, who records the receipt's return on the case."""
-        started, outcome = time.perf_counter(), "sent"
+        started = time.perf_counter()
         try:
             await self._send(msg)
         except DeliveryFailed as failure:
-            outcome = "permanent" if failure.permanent else "transient"
+            DELIVERIES.labels("dunning", msg.channel, "permanent" if failure.permanent else "transient").inc()
             raise
-        finally:
-            CHANNEL_SENDS.labels("dunning", msg.channel, outcome).observe(time.perf_counter() - started)
+        DELIVERIES.labels("dunning", msg.channel, "sent").inc()
+        DELIVERY_LATENCY.labels("dunning", msg.channel).observe(time.perf_counter() - started)
 
     async def _send(self, msg: OutgoingMessage) -> None:
         if msg.channel == "email":

@@ -30,7 +30,7 @@ async def test_demand_letter_arrives_as_html_text_and_pdf(mail):
         await senders.send(OutgoingMessage(channel="email", to="wang@xingchen.example", subject=rendered.subject,
                                            text=rendered.text, html=rendered.html, language="zh-CN",
                                            reference=ctx.reference,
-                                           attachments=(Attachment("催款函-act-0001.pdf", "application/pdf", pdf),)))
+                                           attachments=(Attachment("催款函-act-0001.pdf", pdf),)))
     finally:
         await senders.close()
     [received] = mail.messages

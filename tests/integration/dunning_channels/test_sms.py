@@ -72,11 +72,10 @@ async def test_letter_needs_its_pdf():
 
 
 async def test_outcomes_are_counted(sms):
-    from prometheus_client import REGISTRY
+    from services.dunning.channels.metrics import DELIVERIES
 
     def count(outcome):
-        labels = {"service": "dunning", "channel": "sms", "outcome": outcome}
-        return REGISTRY.get_sample_value("ar_dunning_channel_send_seconds_count", labels) or 0
+        return DELIVERIES.labels("dunning", "sms", outcome)._value.get()
 
     before = count("sent"), count("permanent")
     await send(sms, message())
