@@ -14,7 +14,10 @@ PAYLOADS: tuple[type[EventPayload], ...] = (
     ledger.RefundIssuedV1, credit.CustomerProfileChangedV1, credit.TermExtensionApprovedV1,
     credit.CreditGradeChangedV1, credit.CreditLimitChangedV1, credit.CustomerHoldPlacedV1,
     credit.CustomerHoldReleasedV1, credit.CustomerBlacklistedV1, credit.OrderCreditReservedV1,
-    dunning.PromiseToPayBrokenV1, platform.ApiKeyIssuedV1, platform.ApiKeyRevokedV1,
+    dunning.PromiseToPayBrokenV1, dunning.DunningActionTakenV1, dunning.PromiseToPayMadeV1,
+    dunning.PromiseToPayKeptV1, dunning.RepaymentPlanCreatedV1, dunning.RepaymentPlanBreachedV1,
+    dunning.LegalCaseOpenedV1, dunning.LegalCaseStageChangedV1, dunning.LegalCaseClosedV1,
+    dunning.DunningHoldRequestedV1, dunning.BlacklistRequestedV1, platform.ApiKeyIssuedV1, platform.ApiKeyRevokedV1,
 )
 
 BY_TYPE: dict[str, type[EventPayload]] = {p.event_type(): p for p in PAYLOADS}
