@@ -74,3 +74,9 @@ async def test_disputes_by_category(book):
 async def test_bad_ranges_are_422(book, path):
     r = await book.get(BASE + path)
     assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json"), r.text
+
+
+async def test_the_gauge_job_counts_the_signals_of_today(book):
+    from services.reporting import jobs
+    counts = await jobs.warning_gauges(book.host.runtime("reporting"))
+    assert counts["overdue_share"] == 2
