@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from services.reporting import jobs
 from services.reporting.config import ReportingConfig, load_config
 from services.reporting.consumers import HANDLERS
 from services.reporting.deps import ReportingDeps
 from services.reporting.endpoints import router
-from shared.runtime import ServiceDefinition, ServiceRuntime
+from shared.runtime import ScheduledJob, ServiceDefinition, ServiceRuntime
 
 
 def dependencies(runtime: ServiceRuntime, config: ReportingConfig | None = None) -> ReportingDeps:
@@ -29,6 +30,7 @@ SERVICE = ServiceDefinition(
     dependencies=dependencies,
     routers=[router],
     handlers=HANDLERS,
+    jobs=[ScheduledJob("warning-gauges", lambda deps: deps.config.gauge_interval_seconds, jobs.warning_gauges)],
     openapi_tags=[
         {"name": "aging", "description": "Aging as of any date"},
         {"name": "kpis", "description": "DSO, rolling DSO, CEI, the three-dimension summary"},
