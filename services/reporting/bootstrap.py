@@ -6,8 +6,9 @@ from pathlib import Path
 from services.reporting.config import ReportingConfig, load_config
 from services.reporting.consumers import HANDLERS
 from services.reporting.deps import ReportingDeps
-from services.reporting.endpoints import router
-from shared.runtime import ServiceDefinition, ServiceRuntime
+from services.reporting import jobs
+from services.reporting.endpoints import dashboard, router
+from shared.runtime import ScheduledJob, ServiceDefinition, ServiceRuntime
 
 
 def dependencies(runtime: ServiceRuntime, config: ReportingConfig | None = None) -> ReportingDeps:
@@ -28,6 +29,8 @@ SERVICE = ServiceDefinition(
     migrations=Path(__file__).with_name("migrations"),
     dependencies=dependencies,
     routers=[router],
+    pages=[dashboard.router],
+    jobs=[ScheduledJob("month-end-packs", lambda deps: deps.config.pack_interval_seconds, jobs.month_end_pack_schedule)],
     handlers=HANDLERS,
     openapi_tags=[
         {"name": "aging", "description": "Aging as of any date"},

@@ -2,8 +2,8 @@
 area (a new area is a module and a line here)."""
 from fastapi import APIRouter
 
-from services.reporting.endpoints import activity, aging
+from services.reporting.endpoints import activity, aging, exports, packs
 
 router = APIRouter()
-for module in (aging, activity):
+for module in (aging, activity, exports, packs):
     router.include_router(module.router)
