@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from services.reporting import jobs
 from services.reporting.config import ReportingConfig, load_config
 from services.reporting.consumers import HANDLERS
 from services.reporting.deps import ReportingDeps
-from services.reporting import jobs
 from services.reporting.endpoints import dashboard, router
 from shared.runtime import ScheduledJob, ServiceDefinition, ServiceRuntime
 
@@ -30,14 +30,16 @@ SERVICE = ServiceDefinition(
     dependencies=dependencies,
     routers=[router],
     pages=[dashboard.router],
-    jobs=[ScheduledJob("month-end-packs", lambda deps: deps.config.pack_interval_seconds, jobs.month_end_pack_schedule)],
     handlers=HANDLERS,
+    jobs=[ScheduledJob("warning-gauges", lambda deps: deps.config.gauge_interval_seconds, jobs.warning_gauges),
+          ScheduledJob("month-end-packs", lambda deps: deps.config.pack_interval_seconds, jobs.month_end_pack_schedule)],
     openapi_tags=[
         {"name": "aging", "description": "Aging as of any date"},
         {"name": "kpis", "description": "DSO, rolling DSO, CEI, the three-dimension summary"},
         {"name": "provisions", "description": "Provision for bad debts: flat, matrix, expected credit loss"},
         {"name": "people and signals", "description": "Salespeople, payment behaviour, warnings, disputes"},
         {"name": "month-end packs", "description": "The month-end packs, kept and listed"},
+        {"name": "exports", "description": "Every report as CSV or XLSX"},
         {"name": "activity", "description": "Credit sales and cash received per day"},
     ],
 )

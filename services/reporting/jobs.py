@@ -1,10 +1,17 @@
-"""Reporting's scheduled work: the month-end pack (queued once per period from the
+"""Reporting's scheduled work: the warning signals' gauges refreshed for today (the
+`/warnings` route sets them too); the month-end pack (queued once per period from the
 configured day, default the 5th, for the previous month end), and every pack still waiting
-to be built (asked for while this worker was away, or abandoned mid-build)."""
+to be built (asked for while no API process could build it, or abandoned mid-build)."""
 from __future__ import annotations
 
+from services.reporting import views
 from services.reporting.handlers import month_end_packs
 from shared.runtime import ServiceRuntime
+
+
+async def warning_gauges(runtime: ServiceRuntime) -> dict[str, int]:
+    ctx = runtime.system_context()
+    return (await views.warnings(runtime.deps, runtime.uow(), ctx))["counts"]
 
 
 async def month_end_pack_schedule(runtime: ServiceRuntime) -> list[str]:

@@ -29,6 +29,7 @@ async def test_the_dashboard_in_chromium_shows_the_apis_numbers(tmp_path):
                      recorded_invoice("I-4", "C", "2026-01-10", "2026-02-09", "75.50", region="West"),
                      dispute("D-1", "I-3", "B", "2026-05-25", "80.00"))
         aging = (await client.get(f"{BASE}/aging?group_by=region")).json()
+        rolling = (await client.get(f"{BASE}/dso/rolling")).json()
         total = Decimal(aging["total"]["total"])
         overdue = sum(Decimal(v) for k, v in aging["total"].items() if k not in ("current", "disputed", "total"))
 
@@ -45,6 +46,8 @@ async def test_the_dashboard_in_chromium_shows_the_apis_numbers(tmp_path):
     assert kpi(dom, "overdue")[0] == format(overdue, "f") == "225.50"
     assert kpi(dom, "disputed")[0] == aging["total"]["disputed"] == "80.00"
     assert "Receivables dashboard" in dom and "2026-06-01" in dom
+    assert kpi(dom, "dso")[0] == rolling["points"][-1]["dso"] and kpi(dom, "benchmark")[0] == rolling["benchmark"]
+    assert len(re.findall(r"<circle ", dom)) == len([p for p in rolling["points"] if p["dso"] is not None])
     for label, amount in aging["total"].items():
         if label not in ("total", "disputed"):
             assert f'data-value="{amount}"' in dom, label

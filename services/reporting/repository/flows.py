@@ -7,7 +7,7 @@ from typing import Sequence
 
 import sqlalchemy as sa
 
-from services.reporting.repository.reports import C, F, I, S, dimension, open_on
+from services.reporting.repository.reports import C, F, I, S, keys, open_on
 from services.reporting.tables import InstalmentRow, PaymentRow
 from shared.db import UnitOfWork
 
@@ -15,56 +15,62 @@ N = InstalmentRow.__table__
 P = PaymentRow.__table__
 
 
-def _fact_dim(dim: str | None):
-    """A dimension of a fact, through its invoice (and that invoice's customer)."""
-    key, joins = dimension(dim, F.c.customer_id)
-    if dim == "currency":
-        key = F.c.currency
+Dims = Sequence[str | None]
+
+
+def _fact_dims(dims: Dims):
+    """Dimensions of a fact, through its invoice (and that invoice's customer)."""
+    cols, joins = keys(dims, F.c.customer_id)
+    cols = [F.c.currency if d == "currency" else c for d, c in zip(dims, cols)]
     base = F.outerjoin(I, I.c.invoice_number == F.c.invoice_number)
     if "customer" in joins:
         base = base.outerjoin(C, C.c.customer_id == F.c.customer_id)
-    return key, base
+    return cols, base
+
+
+def _grouped(rows) -> dict[tuple, int]:
+    return {tuple(r[:-1]): int(r[-1]) for r in rows}
 
 
 async def fact_sums(uow: UnitOfWork, kind: str, currency: str, start: date, end: date,
-                    dim: str | None = None) -> dict:
+                    dims: Dims = (None,)) -> dict[tuple, int]:
     """Σ amount of facts of `kind` effective in [start, end], per group."""
-    key, base = _fact_dim(dim)
-    stmt = (sa.select(key, sa.func.sum(F.c.amount_minor)).select_from(base)
+    cols, base = _fact_dims(dims)
+    stmt = (sa.select(*cols, sa.func.sum(F.c.amount_minor)).select_from(base)
             .where(F.c.kind == kind, F.c.currency == currency, F.c.effective_date >= start,
-                   F.c.effective_date <= end).group_by(key))
-    return {k: int(v) for k, v in (await uow.execute(stmt)).all()}
+                   F.c.effective_date <= end).group_by(*cols))
+    return _grouped((await uow.execute(stmt)).all())
 
 
-async def collected(uow: UnitOfWork, currency: str, start: date, end: date, dim: str | None = None) -> dict:
+async def collected(uow: UnitOfWork, currency: str, start: date, end: date, dims: Dims = (None,)) -> dict:
     """Cash applied to invoices in [start, end], less what bounced in it."""
-    paid = await fact_sums(uow, "allocation", currency, start, end, dim)
-    for k, v in (await fact_sums(uow, "reversal", currency, start, end, dim)).items():
+    paid = await fact_sums(uow, "allocation", currency, start, end, dims)
+    for k, v in (await fact_sums(uow, "reversal", currency, start, end, dims)).items():
         paid[k] = paid.get(k, 0) - v
     return paid
 
 
-async def falling_due(uow: UnitOfWork, currency: str, start: date, end: date, dim: str | None = None) -> dict:
+async def falling_due(uow: UnitOfWork, currency: str, start: date, end: date, dims: Dims = (None,)) -> dict:
     """What was to be collected in [start, end]: open the day before `start` and due by
     `end` (overdue already or falling due), plus instalments of invoices issued in the
     period and due by its end."""
     before = start - timedelta(days=1)
-    key, joins = dimension(dim)
+    cols, joins = keys(dims)
     base = S.outerjoin(I, I.c.invoice_number == S.c.invoice_number)
     if "customer" in joins:
         base = base.outerjoin(C, C.c.customer_id == S.c.customer_id)
-    stmt = (sa.select(key, sa.func.sum(S.c.open_minor)).select_from(base)
-            .where(S.c.currency == currency, open_on(before), S.c.due_date <= end).group_by(key))
-    out = {k: int(v) for k, v in (await uow.execute(stmt)).all()}
-    key, joins = dimension(dim, I.c.customer_id)
+    stmt = (sa.select(*cols, sa.func.sum(S.c.open_minor)).select_from(base)
+            .where(S.c.currency == currency, open_on(before), S.c.due_date <= end).group_by(*cols))
+    out = _grouped((await uow.execute(stmt)).all())
+    cols, joins = keys(dims, I.c.customer_id)
     base = N.join(I, I.c.invoice_number == N.c.invoice_number)
     if "customer" in joins:
         base = base.outerjoin(C, C.c.customer_id == I.c.customer_id)
-    stmt = (sa.select(key, sa.func.sum(N.c.amount_minor)).select_from(base)
+    stmt = (sa.select(*cols, sa.func.sum(N.c.amount_minor)).select_from(base)
             .where(I.c.currency == currency, I.c.issue_date >= start, I.c.issue_date <= end, N.c.due_date <= end)
-            .group_by(key))
-    for k, v in (await uow.execute(stmt)).all():
-        out[k] = out.get(k, 0) + int(v)
+            .group_by(*cols))
+    for k, v in _grouped((await uow.execute(stmt)).all()).items():
+        out[k] = out.get(k, 0) + v
     return out
 
 

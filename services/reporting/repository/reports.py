@@ -44,6 +44,16 @@ def dimension(name: str | None, customer_col=None):
     raise ValueError(name)
 
 
+def keys(dims: Sequence[str | None], customer_col=None) -> tuple[list, set[str]]:
+    """The SQL expressions of several dimensions and the joins they need."""
+    exprs, joins = [], set()
+    for name in dims:
+        expr, need = dimension(name, customer_col)
+        exprs.append(expr)
+        joins |= need
+    return exprs, joins
+
+
 def _joined(base, joins: set[str], invoice_col=None, customer_col=None):
     invoice_col = S.c.invoice_number if invoice_col is None else invoice_col
     customer_col = S.c.customer_id if customer_col is None else customer_col
@@ -67,16 +77,12 @@ def slab_case(on: date, slabs: Sequence[Slab], basis: Basis):
 async def aging_cells(uow: UnitOfWork, on: date, currency: str, slabs: Sequence[Slab], basis: Basis,
                       dims: Sequence[str | None]) -> list[tuple]:
     """(key..., slab, open minor) for every group and slab with something open on `on`."""
-    keys, joins = [], set()
-    for name in dims:
-        expr, need = dimension(name)
-        keys.append(expr)
-        joins |= need
+    cols, joins = keys(dims)
     slab = slab_case(on, slabs, basis).label("slab")
-    stmt = (sa.select(*keys, slab, sa.func.sum(S.c.open_minor))
+    stmt = (sa.select(*cols, slab, sa.func.sum(S.c.open_minor))
             .select_from(_joined(S, joins))
             .where(S.c.currency == currency, open_on(on))
-            .group_by(*keys, slab))
+            .group_by(*cols, slab))
     return [tuple(r) for r in (await uow.execute(stmt)).all()]
 
 
@@ -85,14 +91,10 @@ async def open_split(uow: UnitOfWork, on: date, currency: str, dims: Sequence[st
     """Per group: (overdue, not overdue) open on `on`; overdue = due before `overdue_before`
     (default `on`)."""
     limit = overdue_before or on
-    keys, joins = [], set()
-    for name in dims:
-        expr, need = dimension(name)
-        keys.append(expr)
-        joins |= need
+    cols, joins = keys(dims)
     overdue = sa.func.sum(sa.case((S.c.due_date < limit, S.c.open_minor), else_=0))
-    stmt = (sa.select(*keys, overdue, sa.func.sum(S.c.open_minor)).select_from(_joined(S, joins))
-            .where(S.c.currency == currency, open_on(on)).group_by(*keys))
+    stmt = (sa.select(*cols, overdue, sa.func.sum(S.c.open_minor)).select_from(_joined(S, joins))
+            .where(S.c.currency == currency, open_on(on)).group_by(*cols))
     return {tuple(r[:-2]): (int(r[-2] or 0), int(r[-1] or 0) - int(r[-2] or 0))
             for r in (await uow.execute(stmt)).all()}
 
@@ -111,27 +113,23 @@ async def spans_of_invoices(uow: UnitOfWork, numbers: Sequence[str], on: date, s
                             basis: Basis, dims: Sequence[str | None]) -> list[tuple]:
     """(invoice, key..., slab, open) of the named invoices' spans open on `on`."""
     out: list[tuple] = []
-    keys, joins = [], set()
-    for name in dims:
-        expr, need = dimension(name)
-        keys.append(expr)
-        joins |= need
+    cols, joins = keys(dims)
     for chunk in chunked(list(numbers)):
-        stmt = (sa.select(S.c.invoice_number, *keys, slab_case(on, slabs, basis), S.c.open_minor)
+        stmt = (sa.select(S.c.invoice_number, *cols, slab_case(on, slabs, basis), S.c.open_minor)
                 .select_from(_joined(S, joins)).where(open_on(on), S.c.invoice_number.in_(chunk)))
         out.extend(tuple(r) for r in (await uow.execute(stmt)).all())
     return out
 
 
-async def credit_sales(uow: UnitOfWork, currency: str, after: date, upto: date, dim: str | None = None) -> dict:
+async def credit_sales(uow: UnitOfWork, currency: str, after: date, upto: date,
+                       dims: Sequence[str | None] = (None,)) -> dict[tuple, int]:
     """Invoiced in (after, upto], per group."""
-    key, joins = dimension(dim, I.c.customer_id)
-    if dim == "currency":
-        key = I.c.currency
+    cols, joins = keys(dims, I.c.customer_id)
+    cols = [I.c.currency if d == "currency" else c for d, c in zip(dims, cols)]
     base = I.outerjoin(C, C.c.customer_id == I.c.customer_id) if "customer" in joins else I
-    stmt = (sa.select(key, sa.func.sum(I.c.amount_minor)).select_from(base)
-            .where(I.c.currency == currency, I.c.issue_date > after, I.c.issue_date <= upto).group_by(key))
-    return {k: int(v) for k, v in (await uow.execute(stmt)).all()}
+    stmt = (sa.select(*cols, sa.func.sum(I.c.amount_minor)).select_from(base)
+            .where(I.c.currency == currency, I.c.issue_date > after, I.c.issue_date <= upto).group_by(*cols))
+    return {tuple(r[:-1]): int(r[-1]) for r in (await uow.execute(stmt)).all()}
 
 
 async def monthly_sales(uow: UnitOfWork, currency: str, months: Sequence[tuple[date, date]]) -> list[int]:

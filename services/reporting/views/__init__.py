@@ -5,5 +5,16 @@ module; `views.<report>_rows(data)` flattens it to a list of flat dicts (one per
 keys in column order) for CSV and XLSX."""
 from services.reporting.views.activity import activity, activity_rows
 from services.reporting.views.aging import aging, aging_rows
+from services.reporting.views.kpis import (
+    cei, cei_rows, dso, dso_rolling, dso_rolling_rows, dso_rows, summary, summary_rows,
+)
+from services.reporting.views.people import (
+    disputes, disputes_rows, payment_behaviour, payment_behaviour_rows, salespeople, salespeople_rows, warnings,
+    warnings_rows,
+)
+from services.reporting.views.provisions import provision, provision_rows
 
-__all__ = ["activity", "activity_rows", "aging", "aging_rows"]
+__all__ = ["activity", "activity_rows", "aging", "aging_rows", "cei", "cei_rows", "dso", "dso_rolling",
+           "dso_rolling_rows", "dso_rows", "summary", "summary_rows", "disputes", "disputes_rows",
+           "payment_behaviour", "payment_behaviour_rows", "salespeople", "salespeople_rows", "warnings",
+           "warnings_rows", "provision", "provision_rows"]

@@ -25,6 +25,7 @@ REPORTS: dict[str, tuple[str, str]] = {
     "salespeople": ("Salespeople", "销售回款"),
     "warnings": ("Warning signals", "预警信号"),
     "disputes": ("Disputes by category", "争议分类"),
+    "payment_behaviour": ("Payment behaviour", "客户付款行为"),
     "activity": ("Daily activity", "每日赊销与回款"),
 }
 

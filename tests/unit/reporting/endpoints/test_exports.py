@@ -25,7 +25,7 @@ async def test_aging_as_csv_has_the_json_numbers(book):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert 'filename="aging-region-2026-06-01.csv"' in r.headers["content-disposition"]
     lines = r.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "Group,current,1-30,31-60,61-90,91-180,181+,Disputed,Total"
+    assert lines[0] == "Group,Current,1-30,31-60,61-90,91-180,181+,Disputed,Total"
     rows = {line.split(",")[0]: line.split(",") for line in lines[1:]}
     for row in body["rows"]:
         assert rows[row["key"]][-1] == row["total"] and rows[row["key"]][-2] == row["disputed"]
@@ -57,3 +57,35 @@ async def test_activity_exports_with_its_own_parameters(book):
 async def test_bad_input_is_a_problem(book, path, status):
     r = await book.get(f"{BASE}/{path}")
     assert r.status_code == status and r.headers["content-type"].startswith("application/problem+json"), r.text
+
+
+@pytest.mark.parametrize("report, query, json_path", [
+    ("dso", "method=countback", "dso?method=countback"), ("dso_rolling", "months=3", "dso/rolling?months=3"),
+    ("cei", "month=2026-05", "cei?month=2026-05"), ("provision", "method=matrix", "provision?method=matrix"),
+    ("summary", "", "summary"), ("salespeople", "from=2026-04-01&to=2026-05-31", "salespeople?from=2026-04-01&to=2026-05-31"),
+    ("payment_behaviour", "from=2026-01-01&to=2026-05-31", "payment-behaviour?from=2026-01-01&to=2026-05-31"),
+    ("warnings", "", "warnings"), ("disputes", "from=2026-05-01&to=2026-05-31", "disputes?from=2026-05-01&to=2026-05-31"),
+])
+async def test_every_report_exports_as_csv_and_xlsx(book, report, query, json_path):
+    body = (await book.get(f"{BASE}/{json_path}")).json()
+    empty = report == "payment_behaviour" and not body["items"]  # no payments in this book: an empty file
+    for fmt in ("csv", "xlsx"):
+        r = await book.get(f"{BASE}/exports/{report}.{fmt}?{query}&lang=en")
+        assert r.status_code == 200, (fmt, r.text)
+        if fmt == "xlsx":
+            sheet = load_workbook(io.BytesIO(r.content)).worksheets[0]
+            assert sheet.freeze_panes == "A2" and (empty or sheet["A1"].value)
+        else:
+            assert empty or r.content.decode("utf-8-sig").splitlines()[0]
+
+
+async def test_exported_kpis_equal_the_json(book):
+    dso = (await book.get(f"{BASE}/dso")).json()
+    lines = (await book.get(f"{BASE}/exports/dso.csv?lang=en")).content.decode("utf-8-sig").splitlines()
+    header, row = lines[0].split(","), lines[1].split(",")
+    values = dict(zip(header, row))
+    assert values["DSO (days)"] == (dso["dso"] or "") and values["Receivables"] == dso["receivables"]
+    provision = (await book.get(f"{BASE}/provision?method=flat")).json()
+    sheet = load_workbook(io.BytesIO((await book.get(f"{BASE}/exports/provision.xlsx?method=flat")).content)).worksheets[0]
+    total = [row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "total"][0]
+    assert Decimal(str(total[3])) == Decimal(provision["provision"])

@@ -40,7 +40,10 @@ async def test_a_pack_asked_for_is_built_listed_and_downloaded(book):
     xlsx = await book.get(f"{BASE}/month-end-packs/{pack['pack_id']}.xlsx")
     assert xlsx.status_code == 200 and "month-end-pack-2026-05" in xlsx.headers["content-disposition"]
     workbook = load_workbook(io.BytesIO(xlsx.content))
-    assert "账龄分析（客户）" in workbook.sheetnames and "账龄分析（区域）" in workbook.sheetnames
+    assert workbook.sheetnames == [
+        "账龄分析（客户）", "账龄分析（区域）", "DSO", "DSO（倒推法）", "滚动12个月DSO", "回款效率指数", "三维汇总",
+        "坏账准备（比例法）", "坏账准备（账龄矩阵）", "坏账准备（预期信用损失）", "销售回款", "预警信号", "争议分类",
+        "每日赊销与回款"]
     sheet = workbook["账龄分析（客户）"]
     assert sheet.freeze_panes == "A2"
     totals = {row[0].value: Decimal(str(row[-1].value)) for row in sheet.iter_rows(min_row=2)}
