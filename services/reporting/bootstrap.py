@@ -7,7 +7,7 @@ from services.reporting import jobs
 from services.reporting.config import ReportingConfig, load_config
 from services.reporting.consumers import HANDLERS
 from services.reporting.deps import ReportingDeps
-from services.reporting.endpoints import router
+from services.reporting.endpoints import dashboard, router
 from shared.runtime import ScheduledJob, ServiceDefinition, ServiceRuntime
 
 
@@ -29,14 +29,17 @@ SERVICE = ServiceDefinition(
     migrations=Path(__file__).with_name("migrations"),
     dependencies=dependencies,
     routers=[router],
+    pages=[dashboard.router],
     handlers=HANDLERS,
-    jobs=[ScheduledJob("warning-gauges", lambda deps: deps.config.gauge_interval_seconds, jobs.warning_gauges)],
+    jobs=[ScheduledJob("warning-gauges", lambda deps: deps.config.gauge_interval_seconds, jobs.warning_gauges),
+          ScheduledJob("month-end-packs", lambda deps: deps.config.pack_interval_seconds, jobs.month_end_pack_schedule)],
     openapi_tags=[
         {"name": "aging", "description": "Aging as of any date"},
         {"name": "kpis", "description": "DSO, rolling DSO, CEI, the three-dimension summary"},
         {"name": "provisions", "description": "Provision for bad debts: flat, matrix, expected credit loss"},
         {"name": "people and signals", "description": "Salespeople, payment behaviour, warnings, disputes"},
         {"name": "month-end packs", "description": "The month-end packs, kept and listed"},
+        {"name": "exports", "description": "Every report as CSV or XLSX"},
         {"name": "activity", "description": "Credit sales and cash received per day"},
     ],
 )

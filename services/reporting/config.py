@@ -4,6 +4,7 @@ AR_REPORTING_AGING_BOUNDS='[30,60,90,180]'."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,6 +62,12 @@ class ReportingConfig(BaseSettings):
     warn_slower_days: int = Field(5, ge=0, le=365)
     gauge_interval_seconds: float = Field(300, ge=0, description="how often the warning gauges are refreshed; "
                                                                  "0 disables")
+
+    # Month-end packs (docs/reporting-outputs.md): the scheduled one from this day of the next month.
+    pack_day: int = Field(5, ge=1, le=31, description="the day of the month the previous month end's pack is due")
+    pack_language: Literal["zh-CN", "en"] = Field("zh-CN", description="the packs' titles and sheet names")
+    pack_interval_seconds: float = Field(60, ge=0, description="how often the pack job runs; 0 disables")
+    pack_stale_seconds: int = Field(900, ge=60, le=86_400, description="a build older than this was abandoned")
 
     @field_validator("provision_flat_rate", "provision_matrix_rates", "rag_overdue_amber", "rag_overdue_red",
                      "rag_progress_amber", "rag_progress_red", "target_quarter", "target_year", "bad_debt_share",

@@ -6,13 +6,17 @@ time; nothing is left running.
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
+import socket
 import struct
 import subprocess
 import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import AsyncIterator
 
 TIMEOUT_SECONDS = 60
 _FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
@@ -101,3 +105,25 @@ def read_png(data: bytes) -> Image:
         previous = bytes(line)
         rows.append(previous)
     return Image(width, height, channels, rows)
+
+
+@contextlib.asynccontextmanager
+async def serve(app) -> AsyncIterator[str]:
+    """An ASGI app on a free 127.0.0.1 port for the browser (uvicorn in this event loop, no
+    lifespan: the caller has started what the app needs); yields the base URL."""
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            await asyncio.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 10)

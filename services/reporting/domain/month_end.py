@@ -8,16 +8,10 @@ its id is the period's, so a job run twice, or on two workers, finds it already 
 from __future__ import annotations
 
 import calendar
-import re
 from datetime import date, timedelta
 
+from services.reporting.domain.kpis import parse_month as month_bounds
 from shared.errors import RuleError
-
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-def month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def period_of(on: date) -> str:
@@ -30,10 +24,7 @@ def previous_month_end(today: date) -> date:
 
 def parse_month(month: str, today: date, field: str = "month") -> date:
     """A requested period (YYYY-MM) to its month end; a month not yet ended is refused."""
-    match = _MONTH.match(month or "")
-    if not match:
-        raise RuleError("a month is written YYYY-MM", field, "month.format")
-    end = month_end(int(match.group(1)), int(match.group(2)))
+    end = month_bounds(month, today, field)[1]
     if end >= today:
         raise RuleError(f"{month} has not ended yet: a month-end pack reports on a past month end",
                         field, "month.not_ended")

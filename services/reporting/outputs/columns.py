@@ -40,8 +40,18 @@ TITLES: dict[str, tuple[str, str]] = {
     "detail": ("Detail", "说明"), "value": ("Value", "数值"), "threshold": ("Threshold", "阈值"),
     "category": ("Category", "类别"), "count": ("Count", "笔数"), "amount": ("Amount", "金额"),
     "share": ("Share", "占比"), "bucket": ("Bucket", "账龄段"), "days_overdue": ("Days overdue", "逾期天数"),
-    "invoices": ("Invoices", "发票数"), "measure": ("Measure", "指标"),
+    "invoices": ("Invoices", "发票数"), "measure": ("Measure", "指标"), "signal": ("Signal", "信号"),
+    "since": ("Since", "起始日期"), "method": ("Method", "方法"), "window_days": ("Window (days)", "窗口（天）"),
+    "receivables": ("Receivables", "应收余额"), "current": ("Current", "未到期"), "closing": ("Closing AR", "期末应收"),
+    "opening": ("Opening AR", "期初应收"), "to_collect": ("To collect", "应收回"), "rag": ("Flag", "预警"),
+    "met": ("Target met", "达标"), "bad_debt_charged": ("Bad debt charged", "承担坏账"),
+    "exposure": ("Exposure", "风险敞口"), "losses": ("Losses", "损失"), "resolved": ("Resolved", "已解决"),
+    "average_days_to_resolve": ("Average days to resolve", "平均解决天数"), "payments": ("Payments", "付款笔数"),
+    "cycle_days": ("Payment cycle (days)", "回款周期（天）"), "days_late": ("Days late", "逾期天数"),
+    "trend": ("Trend", "趋势"), "start": ("From", "开始日期"), "end": ("To", "结束日期"),
 }
+# Columns whose kind their name does not tell: the DSO benchmark is in days.
+KINDS: dict[str, str] = {"benchmark": "days"}
 _PERCENT = re.compile(r"(^|_)(rate|ratio|share|progress|coverage|pct|percent|growth|target)(_|$)")
 _DAYS = re.compile(r"(^|_)(dso|add|days|cycle)(_|$)")
 _RATIO = re.compile(r"(^|_)(turnover|cei|index|factor)(_|$)")
@@ -53,7 +63,9 @@ def kind_of(key: str, values: list[object]) -> str:
         return "text"
     if isinstance(sample, (date, datetime)):
         return "date"
-    if isinstance(sample, int) and not _DAYS.search(key):
+    if key in KINDS:
+        return KINDS[key]
+    if isinstance(sample, int):
         return "int"
     if _DAYS.search(key):
         return "days"

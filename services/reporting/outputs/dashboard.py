@@ -30,7 +30,8 @@ TEXT: dict[str, dict[str, str]] = {
         "region": "Region", "product_line": "Product line", "customer_type": "Customer type",
         "balance": "Balance", "progress": "Collection progress", "flag": "Flag", "warnings": "Warning signals",
         "signal": "Signal", "subject": "Subject", "detail": "Detail", "none": "None", "no_data": "No data",
-        "total_row": "Total", "days_unit": "days", "red": "Red", "amber": "Amber", "green": "Green",
+        "total_row": "Total", "days_unit": "days", "disputed": "Disputed",
+        "red": "Red", "amber": "Amber", "green": "Green",
     },
     "zh-CN": {
         "title": "应收账款看板", "as_of": "截至", "currency": "币种", "switch": "English",
@@ -41,7 +42,7 @@ TEXT: dict[str, dict[str, str]] = {
         "region": "区域", "product_line": "产品线", "customer_type": "客户类型",
         "balance": "余额", "progress": "回款进度", "flag": "预警", "warnings": "预警信号",
         "signal": "信号", "subject": "对象", "detail": "说明", "none": "无", "no_data": "暂无数据",
-        "total_row": "合计", "days_unit": "天", "red": "红", "amber": "黄", "green": "绿",
+        "total_row": "合计", "days_unit": "天", "disputed": "争议金额", "red": "红", "amber": "黄", "green": "绿",
     },
 }
 
@@ -81,18 +82,21 @@ class DashboardData:
     group_by: str = "region"
     dso_points: list[tuple[str, Decimal]] = field(default_factory=list)  # (YYYY-MM, days)
     benchmark: Decimal | None = None
-    top_overdue: list[tuple[str, Decimal, int]] = field(default_factory=list)  # (customer, amount, days)
+    # (customer, overdue amount, days overdue: at least this many, the oldest slab's lower bound)
+    top_overdue: list[tuple[str, Decimal, int]] = field(default_factory=list)
     rag: list[RagRow] = field(default_factory=list)
     warnings: list[WarningSignal] = field(default_factory=list)
     dso: Decimal | None = None  # the DSO as of the date; the curve's last point when not given
+    disputed: Decimal = Decimal(0)  # open amounts under dispute, shown apart from the buckets
 
     @property
     def total(self) -> Decimal:
-        return sum(self.bucket_totals, Decimal(0))
+        """All receivables open: the buckets and what is disputed."""
+        return sum(self.bucket_totals, self.disputed)
 
     @property
     def overdue(self) -> Decimal:
-        """Everything past the first (current) bucket."""
+        """Everything past the first (current) bucket, disputed amounts apart."""
         return sum(self.bucket_totals[1:], Decimal(0))
 
     @property
@@ -150,6 +154,7 @@ def render(data: DashboardData, lang: str = "zh-CN") -> str:
         _kpi("total", f"{t['total']} ({cur})", money(data.total, cur), data.total),
         _kpi("overdue", f"{t['overdue']} ({cur})", money(data.overdue, cur), data.overdue),
         _kpi("overdue-rate", t["overdue_rate"], percent(data.overdue_rate), data.overdue_rate),
+        _kpi("disputed", f"{t['disputed']} ({cur})", money(data.disputed, cur), data.disputed),
         _kpi("dso", t["dso"], days(data.current_dso), data.current_dso),
     ] + ([_kpi("benchmark", t["benchmark"], days(data.benchmark), data.benchmark)] if data.benchmark is not None else []))
 
@@ -160,20 +165,21 @@ def render(data: DashboardData, lang: str = "zh-CN") -> str:
     bucket_table = _table(
         [t["bucket"], f"{t['amount']} ({cur})", t["share"]],
         [[escape(label), money(value, cur), percent(value / total if total else None)]
-         for label, value in zip(data.buckets, data.bucket_totals)]
+         for label, value in zip(data.buckets + [t["disputed"]], data.bucket_totals + [data.disputed])]
         + [[f"<b>{escape(t['total_row'])}</b>", f"<b>{money(total, cur)}</b>", percent(Decimal(1) if total else None)]],
         {1, 2},
-        [[label, format(value, "f"), ""] for label, value in zip(data.buckets, data.bucket_totals)]
+        [[label, format(value, "f"), ""] for label, value in zip(data.buckets + ["disputed"],
+                                                                  data.bucket_totals + [data.disputed])]
         + [["", format(total, "f"), ""]],
     )
     dso_chart = charts.line_chart(data.dso_points, title=t["dso_curve"], series_label="DSO", lang=lang,
                                   benchmark=data.benchmark, benchmark_label=t["benchmark"], no_data=t["no_data"])
     top_chart = charts.horizontal_bars(
-        [(name, value, f"{overdue_days} {t['days_unit']}") for name, value, overdue_days in data.top_overdue],
+        [(name, value, f"{overdue_days}+ {t['days_unit']}") for name, value, overdue_days in data.top_overdue],
         title=f"{t['top_overdue']} ({cur})", lang=lang, no_data=t["no_data"])
     top_table = _table(
         [t["customer"], f"{t['overdue']} ({cur})", t["days"]],
-        [[escape(name), money(value, cur), str(overdue_days)] for name, value, overdue_days in data.top_overdue],
+        [[escape(name), money(value, cur), f"{overdue_days}+"] for name, value, overdue_days in data.top_overdue],
         {1, 2},
         [[name, format(value, "f"), str(overdue_days)] for name, value, overdue_days in data.top_overdue],
     )

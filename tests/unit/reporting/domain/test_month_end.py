@@ -4,13 +4,12 @@ from datetime import date
 import pytest
 
 from services.reporting.domain.month_end import (
-    month_end, parse_month, period_of, previous_month_end, scheduled_due, scheduled_pack_id)
+    parse_month, period_of, previous_month_end, scheduled_due, scheduled_pack_id)
 from shared.errors import RuleError
 
 
-def test_month_ends_including_february_in_a_leap_year():
-    assert month_end(2026, 11) == date(2026, 11, 30)
-    assert month_end(2028, 2) == date(2028, 2, 29) and month_end(2026, 2) == date(2026, 2, 28)
+def test_the_previous_month_end_and_a_period():
+    assert previous_month_end(date(2028, 3, 5)) == date(2028, 2, 29)
     assert previous_month_end(date(2026, 1, 5)) == date(2025, 12, 31)
     assert period_of(date(2026, 3, 31)) == "2026-03"
 
@@ -37,8 +36,8 @@ def test_a_requested_month_is_its_month_end():
     assert parse_month("2026-11", date(2026, 12, 1)) == date(2026, 11, 30)
 
 
-@pytest.mark.parametrize("month,rule", [("2026-12", "month.not_ended"), ("2027-01", "month.not_ended"),
-                                        ("2026-13", "month.format"), ("26-01", "month.format"), ("", "month.format")])
+@pytest.mark.parametrize("month,rule", [("2026-12", "month.not_ended"), ("2027-01", "month.in_the_future"),
+                                        ("2026-13", "month.format"), ("2026", "month.format"), ("", "month.format")])
 def test_a_month_not_ended_or_malformed_is_refused(month, rule):
     with pytest.raises(RuleError) as refused:
         parse_month(month, date(2026, 12, 2))
