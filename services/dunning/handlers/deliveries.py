@@ -6,6 +6,7 @@ case's view and the metric `ar_dunning_deliveries_total{channel,outcome}` (count
 channels' senders, and by `delivery` for what fails before a sender sees it)."""
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from datetime import timedelta
@@ -34,35 +35,43 @@ async def dispatch(deps: DunningDeps, uow: UnitOfWork, ctx: Context) -> Delivery
                                                      json.loads(m.context)))
                    for m in await store.due(uow, now, deps.config.delivery_batch, now + LEASE)]
         await uow.commit()
-    outcomes = []
-    for message_id, channel, letter in claimed:
-        try:
-            await deps.send(letter)
-            outcomes.append((message_id, channel, None, False))
-        except DeliveryError as e:
-            outcomes.append((message_id, channel, e.reason[:500], e.permanent))
-        except Exception as e:  # a channel's own defect: recorded and retried like a refusal
-            outcomes.append((message_id, channel, f"{type(e).__name__}: {e}"[:500], False))
+    gate = asyncio.Semaphore(deps.config.delivery_concurrency)  # the channels pool their connections
+
+    async def attempt(message_id: str, channel: str, letter: Letter) -> tuple:
+        async with gate:
+            try:
+                await deps.send(letter)
+                return message_id, channel, None, False
+            except DeliveryError as e:
+                return message_id, channel, e.reason[:500], e.permanent
+            except Exception as e:  # a channel's own defect: recorded and retried like a refusal
+                return message_id, channel, f"{type(e).__name__}: {e}"[:500], False
+
+    outcomes = await asyncio.gather(*(attempt(*claim) for claim in claimed))
     report = DeliveryReport()
     if not outcomes:
         return report
     at = deps.clock.now()
+    attempts, actions = [], []
     async with uow:
+        messages = await store.by_id(uow, [o[0] for o in outcomes])
         for message_id, channel, error, permanent in outcomes:
-            m = await store.get(uow, message_id)
+            m = messages[message_id]
             m.attempts += 1
             if error is None:
                 m.status, m.sent_at, m.last_error, result = "sent", at, None, "sent"
-                await store.set_action_status(uow, message_id, "sent", None)
+                actions.append({"m": message_id, "st": "sent", "r": None})
                 report.sent += 1
             elif permanent or m.attempts >= deps.config.max_attempts:
                 m.status, m.last_error, result = "failed", error, "failed"
-                await store.set_action_status(uow, message_id, "failed", error)
+                actions.append({"m": message_id, "st": "failed", "r": error})
                 report.failed += 1
             else:
                 m.last_error, m.next_attempt_at, result = error, at + backoff(m.attempts), "retry"
                 report.retried += 1
-            store.attempt(uow, message_id, at, result, error)
+            attempts.append({"message_id": message_id, "attempted_at": at, "result": result, "error": error})
+        await store.record_attempts(uow, attempts)
+        await store.set_action_statuses(uow, actions)
         await uow.commit()
     return report
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from services.dunning.tables import ActionRow, DeliveryAttemptRow, MessageRow
-from shared.db import UnitOfWork
+from shared.db import UnitOfWork, chunked
 
 _messages = MessageRow.__table__
 _actions = ActionRow.__table__
@@ -28,19 +28,23 @@ async def due(uow: UnitOfWork, now: datetime, limit: int, lease_until: datetime)
     return rows
 
 
-async def get(uow: UnitOfWork, message_id: str) -> MessageRow | None:
-    return await uow.session.get(MessageRow, message_id)
+async def by_id(uow: UnitOfWork, message_ids: list[str]) -> dict[str, MessageRow]:
+    out: dict[str, MessageRow] = {}
+    for chunk in chunked(message_ids):
+        for row in (await uow.session.execute(select(MessageRow).where(MessageRow.message_id.in_(chunk)))).scalars():
+            out[row.message_id] = row
+    return out
 
 
-def attempt(uow: UnitOfWork, message_id: str, at: datetime, result: str, error: str | None) -> None:
-    uow.session.add(DeliveryAttemptRow(message_id=message_id, attempted_at=at, result=result, error=error))
+async def record_attempts(uow: UnitOfWork, rows: list[dict]) -> None:
+    """rows: {message_id, attempted_at, result, error}."""
+    if rows:
+        await uow.execute(sa.insert(DeliveryAttemptRow.__table__), rows)
 
 
-async def set_action_status(uow: UnitOfWork, message_id: str, status: str, reason: str | None) -> None:
-    await uow.execute(sa.update(_actions).where(_actions.c.message_id == message_id)
-                      .values(status=status, reason=reason))
+async def set_action_statuses(uow: UnitOfWork, rows: list[dict]) -> None:
+    """rows: {m: message id, st: status, r: reason}: the actions of each message follow it."""
+    if rows:
+        await uow.execute(sa.update(_actions).where(_actions.c.message_id == sa.bindparam("m"))
+                          .values(status=sa.bindparam("st"), reason=sa.bindparam("r")), rows)
 
-
-async def attempts(uow: UnitOfWork, message_id: str) -> list[DeliveryAttemptRow]:
-    return list((await uow.session.execute(select(DeliveryAttemptRow).where(
-        DeliveryAttemptRow.message_id == message_id).order_by(DeliveryAttemptRow.attempted_at))).scalars())
