@@ -11,6 +11,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# A CJK font for dunning's letters (PDF with Chinese text), as scripts/system-deps.sh installs.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first (cached while requirements.lock is unchanged); every pin is hash-checked,
 # and only wheels are accepted (the slim image has no compiler).
 COPY requirements.lock ./

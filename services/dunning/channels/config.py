@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.dunning.channels.model import CompanyInfo
@@ -19,7 +19,8 @@ class ChannelConfig(BaseSettings):
     smtp_host: str | None = Field(None, max_length=253)
     smtp_port: int = Field(25, ge=1, le=65535)
     smtp_from: str = Field("receivables@localhost", max_length=320)
-    smtp_starttls: bool = False
+    smtp_starttls: bool = False  # upgrade a plain connection (port 587)
+    smtp_tls: bool = False  # implicit TLS from the first byte (port 465)
     smtp_user: str | None = Field(None, max_length=320)
     smtp_password: SecretStr | None = None
     smtp_timeout: Decimal = Field(Decimal(10), gt=0, le=300)
@@ -40,6 +41,12 @@ class ChannelConfig(BaseSettings):
     # A TrueType/OpenType font (or .ttc collection) with CJK glyphs for letters; None: search
     # the system's fonts (scripts/system-deps.sh installs fonts-wqy-microhei).
     letter_font: str | None = Field(None, max_length=1000)
+
+    @model_validator(mode="after")
+    def _one_tls_mode(self) -> "ChannelConfig":
+        if self.smtp_tls and self.smtp_starttls:
+            raise ValueError("AR_DUNNING_SMTP_TLS and AR_DUNNING_SMTP_STARTTLS exclude each other")
+        return self
 
     @property
     def company(self) -> CompanyInfo:

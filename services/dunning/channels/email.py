@@ -42,7 +42,7 @@ class EmailSender:
     async def _connect(self) -> aiosmtplib.SMTP:
         cfg = self._config
         smtp = aiosmtplib.SMTP(hostname=cfg.smtp_host, port=cfg.smtp_port, timeout=self._timeout,
-                               start_tls=cfg.smtp_starttls, use_tls=False)
+                               start_tls=cfg.smtp_starttls, use_tls=cfg.smtp_tls)
         await smtp.connect()
         if cfg.smtp_user:
             password = cfg.smtp_password.get_secret_value() if cfg.smtp_password else ""

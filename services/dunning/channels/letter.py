@@ -21,6 +21,7 @@ FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
 )
 FAMILY = "cjk"
+CUT_LINE = "- - - - -"  # the templates' line above a receipt slip
 
 
 class FontMissing(RuntimeError):
@@ -75,6 +76,8 @@ def letter_pdf(rendered: Rendered, ctx: MessageContext, *, font: str | None = No
         pdf.ln(3)
     pdf.set_font(FAMILY, size=10)
     for line in rendered.text.splitlines():
+        if line.startswith(CUT_LINE) and pdf.get_y() > pdf.eph - 40:
+            pdf.add_page()  # the receipt slip is cut off and returned: never split across pages
         # An empty line is a paragraph break; multi_cell wraps long lines (CJK has no spaces,
         # fpdf2 breaks between any two characters when a word does not fit).
         pdf.multi_cell(width, 5.5, line or " ", new_x="LMARGIN", new_y="NEXT")

@@ -40,7 +40,7 @@ class MessageContext:
     """Everything a template may use; a field a template names but this lacks fails loudly."""
     customer_id: str
     customer_name: str
-    contact_name: str
+    contact_name: str | None  # None: the templates greet the customer by name
     language: Language
     items: tuple[DunningItem, ...]
     total: Decimal
@@ -67,6 +67,11 @@ class Attachment:
     filename: str
     content: bytes
     mime_type: str = "application/pdf"
+
+    def __post_init__(self) -> None:
+        # Positional fields are easy to swap: fail at construction, not in the SMTP session.
+        if not isinstance(self.content, (bytes, bytearray)) or "/" not in str(self.mime_type):
+            raise TypeError("Attachment(filename, content: bytes, mime_type='application/pdf')")
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ def render(template: str, language: Language, ctx: MessageContext) -> Rendered:
     compiled = _template(template, language)
     # Fields as variables (`customer_name`) and the whole context as `ctx`; `lang` for filters.
     variables = {field: getattr(ctx, field) for field in ctx.__dataclass_fields__}
-    variables.update(ctx=ctx, lang=language)
+    variables.update(ctx=ctx, lang=language, contact_name=ctx.contact_name or ctx.customer_name)
     text = _block(compiled, "text", variables)
     if template in SMS_TEMPLATES:
         if len(text) > SMS_MAX_CHARS:

@@ -31,3 +31,8 @@ def test_channels_off_by_default(monkeypatch):
 def test_bounds(field, value):
     with pytest.raises(ValidationError):
         load_channel_config(**{field: value})
+
+
+def test_one_tls_mode():
+    with pytest.raises(ValidationError):
+        load_channel_config(smtp_tls=True, smtp_starttls=True)

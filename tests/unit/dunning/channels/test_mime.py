@@ -56,3 +56,9 @@ def test_text_only_message():
 def test_header_never_carries_a_line_break():
     assert "\n" not in encode_header("a\r\nBcc: x@y")
     assert encode_header("plain ascii") == "plain ascii"
+
+
+def test_swapped_attachment_fields_fail_at_once():
+    import pytest
+    with pytest.raises(TypeError):
+        Attachment("a.pdf", "application/pdf", b"%PDF")  # type: ignore[arg-type]

@@ -93,3 +93,8 @@ def test_pre_due_reminder_before_due_shows_no_days_overdue():
     assert "overdue" not in rendered.text and "9 December 2026" in rendered.text
     sms = render("sms_reminder", "zh-CN", context(items=items, total=Decimal("10")))
     assert "2026年12月9日到期" in sms.text
+
+
+def test_without_a_contact_name_the_customer_is_greeted():
+    assert render("payment_notice", "zh-CN", context(contact_name=None)).text.startswith(f"{CUSTOMER_NAME}，您好")
+    assert render("payment_notice", "en", context("en", contact_name=None)).text.startswith(f"Dear {CUSTOMER_NAME},")
