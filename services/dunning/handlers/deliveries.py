@@ -31,47 +31,45 @@ async def dispatch(deps: DunningDeps, uow: UnitOfWork, ctx: Context) -> Delivery
     """One batch of due messages (run again until it reports nothing)."""
     now = deps.clock.now()
     async with uow:
-        claimed = [(m.message_id, m.channel, Letter(m.channel, m.template, m.language, m.recipient,
-                                                     json.loads(m.context)))
-                   for m in await store.due(uow, now, deps.config.delivery_batch, now + LEASE)]
+        claimed = await store.due(uow, now, deps.config.delivery_batch, now + LEASE)
         await uow.commit()
+    report = DeliveryReport()
+    if not claimed:
+        return report
     gate = asyncio.Semaphore(deps.config.delivery_concurrency)  # the channels pool their connections
 
-    async def attempt(message_id: str, channel: str, letter: Letter) -> tuple:
+    async def attempt(m) -> tuple:
+        letter = Letter(m.channel, m.template, m.language, m.recipient, json.loads(m.context))
         async with gate:
             try:
                 await deps.send(letter)
-                return message_id, channel, None, False
+                return m, None, False
             except DeliveryError as e:
-                return message_id, channel, e.reason[:500], e.permanent
+                return m, e.reason[:500], e.permanent
             except Exception as e:  # a channel's own defect: recorded and retried like a refusal
-                return message_id, channel, f"{type(e).__name__}: {e}"[:500], False
+                return m, f"{type(e).__name__}: {e}"[:500], False
 
-    outcomes = await asyncio.gather(*(attempt(*claim) for claim in claimed))
-    report = DeliveryReport()
-    if not outcomes:
-        return report
+    outcomes = await asyncio.gather(*(attempt(m) for m in claimed))
     at = deps.clock.now()
-    attempts, actions = [], []
+    sent, unsent, attempts = [], [], []
+    for m, error, permanent in outcomes:
+        if error is None:
+            sent.append(m.message_id)
+            result = "sent"
+        elif permanent or m.attempts + 1 >= deps.config.max_attempts:
+            unsent.append({"m": m.message_id, "st": "failed", "e": error, "n": at})
+            result = "failed"
+        else:
+            unsent.append({"m": m.message_id, "st": "queued", "e": error, "n": at + backoff(m.attempts + 1)})
+            result = "retry"
+        attempts.append({"message_id": m.message_id, "attempted_at": at, "result": result, "error": error})
+    report.sent = len(sent)
+    report.failed = sum(1 for u in unsent if u["st"] == "failed")
+    report.retried = len(unsent) - report.failed
     async with uow:
-        messages = await store.by_id(uow, [o[0] for o in outcomes])
-        for message_id, channel, error, permanent in outcomes:
-            m = messages[message_id]
-            m.attempts += 1
-            if error is None:
-                m.status, m.sent_at, m.last_error, result = "sent", at, None, "sent"
-                actions.append({"m": message_id, "st": "sent", "r": None})
-                report.sent += 1
-            elif permanent or m.attempts >= deps.config.max_attempts:
-                m.status, m.last_error, result = "failed", error, "failed"
-                actions.append({"m": message_id, "st": "failed", "r": error})
-                report.failed += 1
-            else:
-                m.last_error, m.next_attempt_at, result = error, at + backoff(m.attempts), "retry"
-                report.retried += 1
-            attempts.append({"message_id": message_id, "attempted_at": at, "result": result, "error": error})
+        await store.mark_sent(uow, sent, at)
+        await store.mark_unsent(uow, unsent)
         await store.record_attempts(uow, attempts)
-        await store.set_action_statuses(uow, actions)
         await uow.commit()
     return report
 

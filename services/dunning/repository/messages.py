@@ -1,50 +1,63 @@
 """The message outbox: claiming due messages for delivery (a lease, so two dispatchers do
 not send the same message), recording each attempt and the outcome on the message and its
-actions."""
+actions. Set-based statements: the dispatcher handles thousands of messages a minute."""
 from __future__ import annotations
 
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import select
 
 from services.dunning.tables import ActionRow, DeliveryAttemptRow, MessageRow
 from shared.db import UnitOfWork, chunked
 
 _messages = MessageRow.__table__
 _actions = ActionRow.__table__
+_attempts = DeliveryAttemptRow.__table__
 
 
-async def due(uow: UnitOfWork, now: datetime, limit: int, lease_until: datetime) -> list[MessageRow]:
+async def due(uow: UnitOfWork, now: datetime, limit: int, lease_until: datetime) -> list:
     """Queued messages whose next attempt has come, oldest first, leased until `lease_until`
     (on PostgreSQL locked with SKIP LOCKED while the lease is written)."""
-    stmt = (select(MessageRow).where(MessageRow.status == "queued", MessageRow.next_attempt_at <= now)
-            .order_by(MessageRow.next_attempt_at, MessageRow.message_id).limit(limit))
+    pick = (sa.select(_messages.c.message_id).where(_messages.c.status == "queued", _messages.c.next_attempt_at <= now)
+            .order_by(_messages.c.next_attempt_at, _messages.c.message_id).limit(limit))
     if not uow.db.is_sqlite:
-        stmt = stmt.with_for_update(skip_locked=True)
-    rows = list((await uow.session.execute(stmt)).scalars())
-    for row in rows:
-        row.next_attempt_at = lease_until
-    return rows
+        pick = pick.with_for_update(skip_locked=True)
+    rows = list(await uow.execute(pick))
+    ids = [r.message_id for r in rows]
+    claimed = []
+    for chunk in chunked(ids):
+        await uow.execute(sa.update(_messages).where(_messages.c.message_id.in_(chunk))
+                          .values(next_attempt_at=lease_until))
+        claimed += list(await uow.execute(sa.select(_messages.c.message_id, _messages.c.channel, _messages.c.template,
+                                                    _messages.c.language, _messages.c.recipient, _messages.c.context,
+                                                    _messages.c.attempts)
+                                          .where(_messages.c.message_id.in_(chunk))))
+    return claimed
 
 
-async def by_id(uow: UnitOfWork, message_ids: list[str]) -> dict[str, MessageRow]:
-    out: dict[str, MessageRow] = {}
+async def mark_sent(uow: UnitOfWork, message_ids: list[str], at: datetime) -> None:
+    """Sent: the messages and their actions, in one statement each (per chunk)."""
     for chunk in chunked(message_ids):
-        for row in (await uow.session.execute(select(MessageRow).where(MessageRow.message_id.in_(chunk)))).scalars():
-            out[row.message_id] = row
-    return out
+        await uow.execute(sa.update(_messages).where(_messages.c.message_id.in_(chunk))
+                          .values(status="sent", sent_at=at, last_error=None, attempts=_messages.c.attempts + 1))
+        await uow.execute(sa.update(_actions).where(_actions.c.message_id.in_(chunk)).values(status="sent", reason=None))
+
+
+async def mark_unsent(uow: UnitOfWork, rows: list[dict]) -> None:
+    """rows: {m: message id, st: queued | failed, e: the error, n: next attempt}: a retry keeps
+    the message queued; a failure fails it and its actions."""
+    if not rows:
+        return
+    await uow.execute(sa.update(_messages).where(_messages.c.message_id == sa.bindparam("m"))
+                      .values(status=sa.bindparam("st"), last_error=sa.bindparam("e"),
+                              next_attempt_at=sa.bindparam("n"), attempts=_messages.c.attempts + 1), rows)
+    failed = [{"m": r["m"], "e": r["e"]} for r in rows if r["st"] == "failed"]
+    if failed:
+        await uow.execute(sa.update(_actions).where(_actions.c.message_id == sa.bindparam("m"))
+                          .values(status="failed", reason=sa.bindparam("e")), failed)
 
 
 async def record_attempts(uow: UnitOfWork, rows: list[dict]) -> None:
     """rows: {message_id, attempted_at, result, error}."""
     if rows:
-        await uow.execute(sa.insert(DeliveryAttemptRow.__table__), rows)
-
-
-async def set_action_statuses(uow: UnitOfWork, rows: list[dict]) -> None:
-    """rows: {m: message id, st: status, r: reason}: the actions of each message follow it."""
-    if rows:
-        await uow.execute(sa.update(_actions).where(_actions.c.message_id == sa.bindparam("m"))
-                          .values(status=sa.bindparam("st"), reason=sa.bindparam("r")), rows)
-
+        await uow.execute(sa.insert(_attempts), rows)
