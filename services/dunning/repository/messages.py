@@ -8,7 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from services.dunning.tables import ActionRow, DeliveryAttemptRow, MessageRow
-from shared.db import UnitOfWork, chunked
+from services.dunning.repository._sql import chunks, one_of
+from shared.db import UnitOfWork
 
 _messages = MessageRow.__table__
 _actions = ActionRow.__table__
@@ -25,22 +26,22 @@ async def due(uow: UnitOfWork, now: datetime, limit: int, lease_until: datetime)
     rows = list(await uow.execute(pick))
     ids = [r.message_id for r in rows]
     claimed = []
-    for chunk in chunked(ids):
-        await uow.execute(sa.update(_messages).where(_messages.c.message_id.in_(chunk))
+    for chunk in chunks(uow, ids):
+        await uow.execute(sa.update(_messages).where(one_of(uow, _messages.c.message_id, chunk))
                           .values(next_attempt_at=lease_until))
         claimed += list(await uow.execute(sa.select(_messages.c.message_id, _messages.c.channel, _messages.c.template,
                                                     _messages.c.language, _messages.c.recipient, _messages.c.context,
                                                     _messages.c.attempts)
-                                          .where(_messages.c.message_id.in_(chunk))))
+                                          .where(one_of(uow, _messages.c.message_id, chunk))))
     return claimed
 
 
 async def mark_sent(uow: UnitOfWork, message_ids: list[str], at: datetime) -> None:
     """Sent: the messages and their actions, in one statement each (per chunk)."""
-    for chunk in chunked(message_ids):
-        await uow.execute(sa.update(_messages).where(_messages.c.message_id.in_(chunk))
+    for chunk in chunks(uow, message_ids):
+        await uow.execute(sa.update(_messages).where(one_of(uow, _messages.c.message_id, chunk))
                           .values(status="sent", sent_at=at, last_error=None, attempts=_messages.c.attempts + 1))
-        await uow.execute(sa.update(_actions).where(_actions.c.message_id.in_(chunk)).values(status="sent", reason=None))
+        await uow.execute(sa.update(_actions).where(one_of(uow, _actions.c.message_id, chunk)).values(status="sent", reason=None))
 
 
 async def mark_unsent(uow: UnitOfWork, rows: list[dict]) -> None:
