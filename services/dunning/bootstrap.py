@@ -20,6 +20,12 @@ def dependencies(runtime: ServiceRuntime, config: DunningConfig | None = None,
     return DunningDeps(config, runtime.clock, send or build_sender(config), runtime.name)
 
 
+async def close(deps: DunningDeps) -> None:
+    closing = getattr(deps.send, "close", None)  # the channels' pooled connections
+    if closing is not None:
+        await closing()
+
+
 SERVICE = ServiceDefinition(
     name="dunning",
     title="Dunning API",
@@ -28,6 +34,7 @@ SERVICE = ServiceDefinition(
                 "the collectors' worklist, promises to pay, repayment plans and legal cases.",
     migrations=Path(__file__).with_name("migrations"),
     dependencies=dependencies,
+    close=close,
     routers=[router],
     handlers=HANDLERS,
     batch_handlers=BATCH_HANDLERS,

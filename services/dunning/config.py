@@ -34,7 +34,9 @@ class DunningConfig(BaseSettings):
                                                                 "business day per step)")
     delivery_interval_seconds: float = Field(5, gt=0, description="how often the dispatcher sends queued messages")
     batch_size: int = Field(1000, ge=1, le=10_000, description="cases per transaction of the ladder job")
-    delivery_batch: int = Field(200, ge=1, le=5000)
+    delivery_batch: int = Field(200, ge=1, le=5000, description="messages claimed per dispatcher round")
+    delivery_concurrency: int = Field(16, ge=1, le=256, description="messages being sent at once (the SMTP "
+                                                                   "pool's connections are shared by them)")
     max_attempts: int = Field(8, ge=1, le=50, description="deliveries tried before a message is failed")
 
     def rules(self) -> list[AssignmentRule]:

@@ -57,23 +57,26 @@ def message_context(letter: Letter, company: Any) -> channels.MessageContext:
         late_charges=Decimal(c["late_charges"]) if c.get("late_charges") else None, collector=c.get("collector"))
 
 
-def build_sender(config: Any = None) -> Sender:
+class ChannelSender:
     """The production sender: the channels configured from AR_DUNNING_SMTP_*, AR_DUNNING_SMS_*,
-    AR_DUNNING_COMPANY_* (read at the first delivery, so a process that sends nothing needs none)."""
-    state: dict[str, Any] = {}
+    AR_DUNNING_COMPANY_* (read at the first delivery, so a process that sends nothing needs
+    none); `close()` at shutdown closes the pooled connections."""
 
-    async def send(letter: Letter) -> None:
-        if "senders" not in state:
-            cfg = channels.load_channel_config()
-            state["cfg"], state["senders"] = cfg, channels.Senders.from_config(cfg)
-        senders = state["senders"]
+    def __init__(self) -> None:
+        self.config: Any = None
+        self.senders: Any = None
+
+    async def __call__(self, letter: Letter) -> None:
+        if self.senders is None:
+            self.config = channels.load_channel_config()
+            self.senders = channels.Senders.from_config(self.config)
         try:
-            ctx = message_context(letter, state["cfg"].company)
+            ctx = message_context(letter, self.config.company)
             rendered = channels.render(letter.template, letter.language, ctx)
             attachments = ()
             if letter.channel == "letter":
                 attachments = (channels.Attachment(f"{letter.template}-{ctx.reference}.pdf",
-                                                   senders.letter_pdf(rendered, ctx)),)
+                                                   self.senders.letter_pdf(rendered, ctx)),)
         except Exception as e:  # a template or font defect: no retry helps
             DELIVERIES.labels("dunning", letter.channel, "permanent").inc()
             raise DeliveryError(f"cannot render {letter.template}: {type(e).__name__}: {e}", permanent=True) from e
@@ -81,11 +84,17 @@ def build_sender(config: Any = None) -> Sender:
                                            text=rendered.text, language=letter.language, reference=ctx.reference,
                                            html=rendered.html, attachments=attachments)
         try:
-            await senders.send(message)
+            await self.senders.send(message)
         except channels.DeliveryFailed as e:
             raise DeliveryError(e.reason, e.permanent) from e
 
-    return send
+    async def close(self) -> None:
+        if self.senders is not None:
+            await self.senders.close()
+
+
+def build_sender(config: Any = None) -> Sender:
+    return ChannelSender()
 
 
 def render_pdf(letter: Letter) -> bytes:

@@ -144,6 +144,13 @@ class ActionOut(BaseModel):
     reason: str | None
     on_date: date
     message_id: str | None
+    completed_by: str | None = Field(None, description="a task marked done, by whom")
+    receipt_returned_on: date | None = Field(None, description="a letter's signed receipt came back")
+
+
+class ActionPatch(Strict):
+    done: StrictBool = Field(False, description="mark an open task (call, check, visit) done")
+    receipt_returned_on: DateIn | None = Field(None, description="a letter's signed receipt came back that day")
 
 
 class PromiseIn(Strict):

@@ -152,6 +152,9 @@ class ActionRow(DunningTable, table=True):
     message_id: str | None = Field(None, index=True, max_length=40)
     on_date: date
     created_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    completed_by: str | None = Field(None, max_length=100)  # a task done, by whom
+    completed_on: date | None = None
+    receipt_returned_on: date | None = None  # a letter's signed receipt came back (the demand letter, 004)
 
 
 class MessageRow(DunningTable, table=True):

@@ -45,7 +45,8 @@ def _action(a: ActionRow) -> dict:
     return {"action_id": a.action_id, "case_id": a.case_id, "customer_id": a.customer_id,
             "invoice_number": a.invoice_number, "seq": a.seq, "due_date": a.due_date, "step": a.step_key,
             "action": a.action, "channel": CHANNEL.get(a.action), "performer": a.performer, "status": a.status,
-            "reason": a.reason, "on_date": a.on_date, "message_id": a.message_id}
+            "reason": a.reason, "on_date": a.on_date, "message_id": a.message_id, "completed_by": a.completed_by,
+            "receipt_returned_on": a.receipt_returned_on}
 
 
 async def cases(deps: DunningDeps, uow: UnitOfWork, ctx: Context, *, customer_id, status, collector, limit,
@@ -198,6 +199,15 @@ async def actions(deps: DunningDeps, uow: UnitOfWork, ctx: Context, *, customer_
                                                collector=None if sees_all(ctx) else ctx.name, limit=limit,
                                                offset=offset)
         return {"items": [_action(a) for a in rows], "total": total, "limit": limit, "offset": offset}
+
+
+async def action(deps: DunningDeps, uow: UnitOfWork, ctx: Context, action_id: str) -> dict:
+    async with uow:
+        found = await repository.get(uow, ActionRow, action_id)
+        if found is None:
+            raise NotFound(f"no action {action_id!r}")
+        await case_for(uow, ctx, found.case_id)
+        return _action(found)
 
 
 async def document(deps: DunningDeps, uow: UnitOfWork, ctx: Context, action_id: str) -> bytes:

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from services.dunning.domain.policies import REQUEST_ACTIONS, Policy, Step
+from shared.errors import Conflict, RuleError
 
 
 @dataclass(frozen=True)
@@ -88,3 +89,20 @@ def pause_reason(p: Pauses, today: date) -> str | None:
 def script_level(days_overdue: int) -> int:
     """001's escalating scripts, our mapping: level 1 up to 30 days, 2 from 31 to 60, 3 after."""
     return 1 if days_overdue <= 30 else 2 if days_overdue <= 60 else 3
+
+
+TASKS_TO_CLOSE = ("open",)
+
+
+def check_follow_up(status: str, action: str, done: bool, receipt_returned_on: date | None, on_date: date,
+                    today: date) -> None:
+    """A task (phone call, internal check, visit) is marked done once; a letter's signed
+    receipt comes back after the letter and not after today."""
+    if done and status not in TASKS_TO_CLOSE:
+        raise Conflict(f"only an open task is marked done (this action is {status})", "done", "action.not_open")
+    if receipt_returned_on is not None:
+        if action not in ("letter", "lawyer_letter"):
+            raise Conflict("only a letter has a receipt to return", "receipt_returned_on", "action.not_a_letter")
+        if not on_date <= receipt_returned_on <= today:
+            raise RuleError(f"the receipt comes back between the letter ({on_date}) and today ({today})",
+                            "receipt_returned_on", "action.receipt_date")

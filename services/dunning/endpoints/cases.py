@@ -6,10 +6,12 @@ from typing import Literal
 from fastapi import APIRouter, Response
 
 from services.dunning import views
-from services.dunning.auth import PolicyKeeper, Reader
+from services.dunning.auth import Collector, PolicyKeeper, Reader
 from services.dunning.deps import Deps
-from services.dunning.handlers import ladder
-from services.dunning.schemas import ActionIdPath, ActionPage, CaseIdPath, CaseOut, CasePage, LadderRunOut, Limit
+from services.dunning.handlers import collection, ladder
+from services.dunning.schemas import (
+    ActionIdPath, ActionOut, ActionPage, ActionPatch, CaseIdPath, CaseOut, CasePage, LadderRunOut, Limit,
+)
 from shared.ids import IdQuery
 from shared.problems import problem_responses
 from shared.runtime import Uow
@@ -48,6 +50,15 @@ async def list_actions(deps: Deps, uow: Uow, ctx: Reader, customer_id: IdQuery =
                        **problem_responses(404, 409, 422)})
 async def document(action_id: ActionIdPath, deps: Deps, uow: Uow, ctx: Reader) -> Response:
     return Response(await views.document(deps, uow, ctx, action_id), media_type="application/pdf")
+
+
+@router.patch("/actions/{action_id}", response_model=ActionOut, summary="Follow up an action",
+              description="Mark an open task done, or record the day a letter's signed receipt came back.",
+              responses=problem_responses(404, 409, 422))
+async def follow_up(action_id: ActionIdPath, body: ActionPatch, deps: Deps, uow: Uow, ctx: Collector) -> ActionOut:
+    await collection.follow_up(deps, uow, ctx, action_id, done=body.done,
+                               receipt_returned_on=body.receipt_returned_on)
+    return ActionOut.model_validate(await views.action(deps, uow, ctx, action_id))
 
 
 @router.post("/jobs/ladder", response_model=LadderRunOut, summary="Run the daily ladder now",

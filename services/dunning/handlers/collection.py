@@ -8,10 +8,11 @@ from decimal import Decimal
 from services.dunning import repository
 from services.dunning.auth import MANAGERS
 from services.dunning.deps import DunningDeps
+from services.dunning.domain.ladder import check_follow_up
 from services.dunning.domain.promises import Instalment, check_plan, check_promise
 from services.dunning.handlers.ladder import new_id
 from services.dunning.tables import (
-    CaseRow, ContactLogRow, ContactRow, PlanInstalmentRow, PlanRow, PromiseRow,
+    ActionRow, CaseRow, ContactLogRow, ContactRow, PlanInstalmentRow, PlanRow, PromiseRow,
 )
 from shared.context import Context
 from shared.db import UnitOfWork
@@ -119,3 +120,18 @@ async def create_plan(deps: DunningDeps, uow: UnitOfWork, ctx: Context, case_id:
     return plan.plan_id
 
 
+async def follow_up(deps: DunningDeps, uow: UnitOfWork, ctx: Context, action_id: str, *, done: bool,
+                    receipt_returned_on: date | None) -> str:
+    """A task marked done, or a letter's signed receipt recorded. Returns the case."""
+    async with uow:
+        action = await repository.get(uow, ActionRow, action_id)
+        if action is None:
+            raise NotFound(f"no action {action_id!r}")
+        await case_for(uow, ctx, action.case_id)
+        check_follow_up(action.status, action.action, done, receipt_returned_on, action.on_date, ctx.today)
+        if done:
+            action.status, action.completed_by, action.completed_on = "done", ctx.name, ctx.today
+        if receipt_returned_on is not None:
+            action.receipt_returned_on = receipt_returned_on
+        await uow.commit()
+    return action.case_id

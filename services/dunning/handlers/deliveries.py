@@ -6,6 +6,7 @@ case's view and the metric `ar_dunning_deliveries_total{channel,outcome}` (count
 channels' senders, and by `delivery` for what fails before a sender sees it)."""
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from datetime import timedelta
@@ -30,39 +31,45 @@ async def dispatch(deps: DunningDeps, uow: UnitOfWork, ctx: Context) -> Delivery
     """One batch of due messages (run again until it reports nothing)."""
     now = deps.clock.now()
     async with uow:
-        claimed = [(m.message_id, m.channel, Letter(m.channel, m.template, m.language, m.recipient,
-                                                     json.loads(m.context)))
-                   for m in await store.due(uow, now, deps.config.delivery_batch, now + LEASE)]
+        claimed = await store.due(uow, now, deps.config.delivery_batch, now + LEASE)
         await uow.commit()
-    outcomes = []
-    for message_id, channel, letter in claimed:
-        try:
-            await deps.send(letter)
-            outcomes.append((message_id, channel, None, False))
-        except DeliveryError as e:
-            outcomes.append((message_id, channel, e.reason[:500], e.permanent))
-        except Exception as e:  # a channel's own defect: recorded and retried like a refusal
-            outcomes.append((message_id, channel, f"{type(e).__name__}: {e}"[:500], False))
     report = DeliveryReport()
-    if not outcomes:
+    if not claimed:
         return report
+    gate = asyncio.Semaphore(deps.config.delivery_concurrency)  # the channels pool their connections
+
+    async def attempt(m) -> tuple:
+        letter = Letter(m.channel, m.template, m.language, m.recipient, json.loads(m.context))
+        async with gate:
+            try:
+                await deps.send(letter)
+                return m, None, False
+            except DeliveryError as e:
+                return m, e.reason[:500], e.permanent
+            except Exception as e:  # a channel's own defect: recorded and retried like a refusal
+                return m, f"{type(e).__name__}: {e}"[:500], False
+
+    outcomes = await asyncio.gather(*(attempt(m) for m in claimed))
     at = deps.clock.now()
+    sent, unsent, attempts = [], [], []
+    for m, error, permanent in outcomes:
+        if error is None:
+            sent.append(m.message_id)
+            result = "sent"
+        elif permanent or m.attempts + 1 >= deps.config.max_attempts:
+            unsent.append({"m": m.message_id, "st": "failed", "e": error, "n": at})
+            result = "failed"
+        else:
+            unsent.append({"m": m.message_id, "st": "queued", "e": error, "n": at + backoff(m.attempts + 1)})
+            result = "retry"
+        attempts.append({"message_id": m.message_id, "attempted_at": at, "result": result, "error": error})
+    report.sent = len(sent)
+    report.failed = sum(1 for u in unsent if u["st"] == "failed")
+    report.retried = len(unsent) - report.failed
     async with uow:
-        for message_id, channel, error, permanent in outcomes:
-            m = await store.get(uow, message_id)
-            m.attempts += 1
-            if error is None:
-                m.status, m.sent_at, m.last_error, result = "sent", at, None, "sent"
-                await store.set_action_status(uow, message_id, "sent", None)
-                report.sent += 1
-            elif permanent or m.attempts >= deps.config.max_attempts:
-                m.status, m.last_error, result = "failed", error, "failed"
-                await store.set_action_status(uow, message_id, "failed", error)
-                report.failed += 1
-            else:
-                m.last_error, m.next_attempt_at, result = error, at + backoff(m.attempts), "retry"
-                report.retried += 1
-            store.attempt(uow, message_id, at, result, error)
+        await store.mark_sent(uow, sent, at)
+        await store.mark_unsent(uow, unsent)
+        await store.record_attempts(uow, attempts)
         await uow.commit()
     return report
 

@@ -163,7 +163,8 @@ def _action(case, item, decision: Decision, today: date, ctx: Context) -> dict:
             "step_key": decision.step.key, "action": decision.step.action,
             "performer": "collector" if decision.step.action == "phone_task" else decision.step.performer,
             "status": "skipped" if decision.status == "skipped" else "open", "reason": decision.reason or None,
-            "message_id": None, "on_date": today, "created_at": ctx.now}
+            "message_id": None, "on_date": today, "created_at": ctx.now, "completed_by": None, "completed_on": None,
+            "receipt_returned_on": None}
 
 
 _ADDRESS = {"email": ("email", "bill_email"), "sms": ("mobile", "bill_mobile"), "letter": ("address", "bill_address")}

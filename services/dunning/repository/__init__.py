@@ -13,7 +13,8 @@ from services.dunning.tables import (
     AppliedFactRow, CaseRow, ConcessionRow, ContactRow, CustomerRow, DunningTable, EscalationRow, ItemRow, LegalCaseRow, PendingFactRow, PlanRow,
     PlanInstalmentRow, PolicyRow, PolicyStepRow, PromiseRow, ScriptRow,
 )
-from shared.db import UnitOfWork, chunked
+from services.dunning.repository._sql import chunks, one_of
+from shared.db import UnitOfWork
 
 T = TypeVar("T", bound=DunningTable)
 
@@ -58,8 +59,8 @@ async def park(uow: UnitOfWork, fact_key: str, invoice_number: str, topic: str, 
 async def take_parked(uow: UnitOfWork, invoice_numbers: list[str]) -> list[PendingFactRow]:
     """The facts kept for these invoices, removed from the parking table."""
     found: list[PendingFactRow] = []
-    for chunk in chunked(sorted(set(invoice_numbers))):
-        found += await _all(uow, select(PendingFactRow).where(PendingFactRow.invoice_number.in_(chunk))
+    for chunk in chunks(uow, invoice_numbers):
+        found += await _all(uow, select(PendingFactRow).where(one_of(uow, PendingFactRow.invoice_number, chunk))
                             .order_by(PendingFactRow.fact_key))
     for row in found:
         await uow.session.delete(row)
@@ -70,8 +71,8 @@ async def take_parked(uow: UnitOfWork, invoice_numbers: list[str]) -> list[Pendi
 
 async def items_of_invoices(uow: UnitOfWork, invoice_numbers) -> dict[tuple[str, int], ItemRow]:
     out: dict[tuple[str, int], ItemRow] = {}
-    for chunk in chunked(sorted(set(invoice_numbers))):
-        for row in await _all(uow, select(ItemRow).where(ItemRow.invoice_number.in_(chunk))):
+    for chunk in chunks(uow, invoice_numbers):
+        for row in await _all(uow, select(ItemRow).where(one_of(uow, ItemRow.invoice_number, chunk))):
             out[(row.invoice_number, row.seq)] = row
     return out
 
@@ -87,8 +88,8 @@ async def case_items(uow: UnitOfWork, case_id: str) -> list[ItemRow]:
 
 async def open_cases_of(uow: UnitOfWork, customer_ids) -> dict[str, CaseRow]:
     out: dict[str, CaseRow] = {}
-    for chunk in chunked(sorted(set(customer_ids))):
-        for row in await _all(uow, select(CaseRow).where(CaseRow.customer_id.in_(chunk), CaseRow.status == "open")):
+    for chunk in chunks(uow, customer_ids):
+        for row in await _all(uow, select(CaseRow).where(one_of(uow, CaseRow.customer_id, chunk), CaseRow.status == "open")):
             out[row.customer_id] = row
     return out
 
@@ -101,8 +102,8 @@ async def latest_case_of(uow: UnitOfWork, customer_id: str) -> CaseRow | None:
 
 async def cases_by_id(uow: UnitOfWork, case_ids) -> dict[str, CaseRow]:
     out: dict[str, CaseRow] = {}
-    for chunk in chunked(sorted(set(case_ids))):
-        for row in await _all(uow, select(CaseRow).where(CaseRow.case_id.in_(chunk))):
+    for chunk in chunks(uow, case_ids):
+        for row in await _all(uow, select(CaseRow).where(one_of(uow, CaseRow.case_id, chunk))):
             out[row.case_id] = row
     return out
 
@@ -114,16 +115,16 @@ async def open_item_count(uow: UnitOfWork, case_id: str) -> int:
 
 async def customers(uow: UnitOfWork, customer_ids) -> dict[str, CustomerRow]:
     out: dict[str, CustomerRow] = {}
-    for chunk in chunked(sorted(set(customer_ids))):
-        for row in await _all(uow, select(CustomerRow).where(CustomerRow.customer_id.in_(chunk))):
+    for chunk in chunks(uow, customer_ids):
+        for row in await _all(uow, select(CustomerRow).where(one_of(uow, CustomerRow.customer_id, chunk))):
             out[row.customer_id] = row
     return out
 
 
 async def contacts(uow: UnitOfWork, customer_ids) -> dict[str, ContactRow]:
     out: dict[str, ContactRow] = {}
-    for chunk in chunked(sorted(set(customer_ids))):
-        for row in await _all(uow, select(ContactRow).where(ContactRow.customer_id.in_(chunk))):
+    for chunk in chunks(uow, customer_ids):
+        for row in await _all(uow, select(ContactRow).where(one_of(uow, ContactRow.customer_id, chunk))):
             out[row.customer_id] = row
     return out
 
@@ -161,22 +162,22 @@ async def scripts(uow: UnitOfWork) -> list[ScriptRow]:
 
 async def open_promises(uow: UnitOfWork, case_ids) -> list[PromiseRow]:
     out: list[PromiseRow] = []
-    for chunk in chunked(sorted(set(case_ids))):
-        out += await _all(uow, select(PromiseRow).where(PromiseRow.case_id.in_(chunk), PromiseRow.status == "open"))
+    for chunk in chunks(uow, case_ids):
+        out += await _all(uow, select(PromiseRow).where(one_of(uow, PromiseRow.case_id, chunk), PromiseRow.status == "open"))
     return out
 
 
 async def current_plans(uow: UnitOfWork, case_ids) -> list[PlanRow]:
     out: list[PlanRow] = []
-    for chunk in chunked(sorted(set(case_ids))):
-        out += await _all(uow, select(PlanRow).where(PlanRow.case_id.in_(chunk), PlanRow.status == "current"))
+    for chunk in chunks(uow, case_ids):
+        out += await _all(uow, select(PlanRow).where(one_of(uow, PlanRow.case_id, chunk), PlanRow.status == "current"))
     return out
 
 
 async def instalments(uow: UnitOfWork, plan_ids) -> dict[str, list[PlanInstalmentRow]]:
     out: dict[str, list[PlanInstalmentRow]] = {p: [] for p in plan_ids}
-    for chunk in chunked(sorted(set(plan_ids))):
-        for row in await _all(uow, select(PlanInstalmentRow).where(PlanInstalmentRow.plan_id.in_(chunk))
+    for chunk in chunks(uow, plan_ids):
+        for row in await _all(uow, select(PlanInstalmentRow).where(one_of(uow, PlanInstalmentRow.plan_id, chunk))
                               .order_by(PlanInstalmentRow.plan_id, PlanInstalmentRow.seq)):
             out[row.plan_id].append(row)
     return out
@@ -184,8 +185,8 @@ async def instalments(uow: UnitOfWork, plan_ids) -> dict[str, list[PlanInstalmen
 
 async def open_legal_cases(uow: UnitOfWork, case_ids) -> dict[str, LegalCaseRow]:
     out: dict[str, LegalCaseRow] = {}
-    for chunk in chunked(sorted(set(case_ids))):
-        for row in await _all(uow, select(LegalCaseRow).where(LegalCaseRow.case_id.in_(chunk),
+    for chunk in chunks(uow, case_ids):
+        for row in await _all(uow, select(LegalCaseRow).where(one_of(uow, LegalCaseRow.case_id, chunk),
                                                               LegalCaseRow.stage != "closed")):
             out[row.case_id] = row
     return out
@@ -208,8 +209,8 @@ async def concessions_of(uow: UnitOfWork, case_id: str) -> list[ConcessionRow]:
 async def grace_periods(uow: UnitOfWork, case_ids) -> dict[str, date]:
     """case -> the latest end of its approved grace periods."""
     out: dict[str, date] = {}
-    for chunk in chunked(sorted(set(case_ids))):
-        for row in await _all(uow, select(ConcessionRow).where(ConcessionRow.case_id.in_(chunk),
+    for chunk in chunks(uow, case_ids):
+        for row in await _all(uow, select(ConcessionRow).where(one_of(uow, ConcessionRow.case_id, chunk),
                                                                ConcessionRow.until.is_not(None))):
             out[row.case_id] = max(out.get(row.case_id, row.until), row.until)
     return out

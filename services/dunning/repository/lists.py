@@ -8,7 +8,8 @@ from sqlmodel import select
 from services.dunning.tables import (
     ActionRow, CaseRow, ContactLogRow, ItemRow, LegalCaseRow, MessageRow, PlanRow, PromiseRow,
 )
-from shared.db import UnitOfWork, chunked
+from services.dunning.repository._sql import chunks, one_of
+from shared.db import UnitOfWork
 
 
 def _matching(*filters) -> list:
@@ -35,8 +36,8 @@ async def open_cases(uow: UnitOfWork, collector=None) -> list[CaseRow]:
 
 async def items_of_cases(uow: UnitOfWork, case_ids) -> dict[str, list[ItemRow]]:
     out: dict[str, list[ItemRow]] = {c: [] for c in case_ids}
-    for chunk in chunked(sorted(set(case_ids))):
-        for row in (await uow.session.execute(select(ItemRow).where(ItemRow.case_id.in_(chunk))
+    for chunk in chunks(uow, case_ids):
+        for row in (await uow.session.execute(select(ItemRow).where(one_of(uow, ItemRow.case_id, chunk))
                                               .order_by(ItemRow.due_date, ItemRow.invoice_number,
                                                         ItemRow.seq))).scalars():
             out[row.case_id].append(row)
@@ -60,9 +61,9 @@ async def case_actions(uow: UnitOfWork, case_id: str) -> list[ActionRow]:
 
 async def open_tasks(uow: UnitOfWork, case_ids) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for chunk in chunked(sorted(set(case_ids))):
+    for chunk in chunks(uow, case_ids):
         for r in await uow.execute(sa.select(ActionRow.case_id, ActionRow.step_key).where(
-                ActionRow.case_id.in_(chunk), ActionRow.status == "open").distinct()):
+                one_of(uow, ActionRow.case_id, chunk), ActionRow.status == "open").distinct()):
             out.setdefault(r.case_id, []).append(r.step_key)
     return out
 
@@ -84,8 +85,8 @@ async def contact_log(uow: UnitOfWork, case_id: str) -> list[ContactLogRow]:
 
 async def last_contacts(uow: UnitOfWork, case_ids) -> dict[str, ContactLogRow]:
     out: dict[str, ContactLogRow] = {}
-    for chunk in chunked(sorted(set(case_ids))):
-        for row in (await uow.session.execute(select(ContactLogRow).where(ContactLogRow.case_id.in_(chunk))
+    for chunk in chunks(uow, case_ids):
+        for row in (await uow.session.execute(select(ContactLogRow).where(one_of(uow, ContactLogRow.case_id, chunk))
                                               .order_by(ContactLogRow.at, ContactLogRow.entry_id))).scalars():
             out[row.case_id] = row
     return out
@@ -93,9 +94,9 @@ async def last_contacts(uow: UnitOfWork, case_ids) -> dict[str, ContactLogRow]:
 
 async def broken_promises(uow: UnitOfWork, customer_ids) -> dict[str, int]:
     out: dict[str, int] = {}
-    for chunk in chunked(sorted(set(customer_ids))):
+    for chunk in chunks(uow, customer_ids):
         for r in await uow.execute(sa.select(PromiseRow.customer_id, sa.func.count()).where(
-                PromiseRow.customer_id.in_(chunk), PromiseRow.status == "broken").group_by(PromiseRow.customer_id)):
+                one_of(uow, PromiseRow.customer_id, chunk), PromiseRow.status == "broken").group_by(PromiseRow.customer_id)):
             out[r[0]] = int(r[1])
     return out
 

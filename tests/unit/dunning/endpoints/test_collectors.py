@@ -111,3 +111,26 @@ async def test_contacts_put_and_bounded(tmp_path):
         assert r.status_code == 200 and r.json()["language"] == "en"
         assert (await client.put("/dunning/v1/customers/C1/contacts", json={"email": "nope"})).status_code == 422
         assert (await client.put("/dunning/v1/customers/C1/contacts", json={"language": "fr"})).status_code == 422
+
+
+async def test_a_task_is_marked_done_once_and_a_letters_receipt_is_recorded(tmp_path):
+    async with dunning_alone(tmp_path) as (client, k):
+        case = await opened(client, days=60)
+        steps = {a["step"]: a for a in case["steps_done"]}
+        letter = steps["demand_letter"]
+        assert steps["collector_call"]["status"] == "skipped"  # a late start: only the demand letter
+        r = await client.patch(f"/dunning/v1/actions/{letter['action_id']}", json={"done": True})
+        assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "action.not_open"
+        url = f"/dunning/v1/actions/{letter['action_id']}"
+        r = await client.patch(url, json={"receipt_returned_on": "2026-06-01"})
+        assert r.status_code == 422 and r.json()["errors"][0]["rule"] == "action.receipt_date"  # after today
+        r = await client.patch(url, json={"receipt_returned_on": str(DUE + timedelta(days=60))})
+        assert r.status_code == 200 and r.json()["receipt_returned_on"] == str(DUE + timedelta(days=60))
+        other = await opened(client, "C2", days=30)
+        [task] = [a for a in other["steps_done"] if a["step"] == "collector_call"]
+        r = await client.patch(f"/dunning/v1/actions/{task['action_id']}", json={"done": True}, headers=k["finance"])
+        assert r.status_code == 200 and r.json()["status"] == "done" and r.json()["completed_by"] == "finance"
+        work = (await client.get("/dunning/v1/worklist")).json()
+        assert all(w["open_tasks"] == [] for w in work["items"])
+        r = await client.patch(f"/dunning/v1/actions/{task['action_id']}", json={"receipt_returned_on": str(DUE)})
+        assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "action.not_a_letter"
