@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from shared.events.envelope import new_envelope, to_kafka
-from shared.events.ledger import InvoiceIssuedV1, OverdueThresholdV1
+from shared.events.ledger import InvoiceIssuedV1
 from tests.support.kafka import produce
 from tests.support.processes import ROOT, free_port
 
@@ -87,15 +87,13 @@ def test_a_key_issued_by_one_service_reaches_the_others_through_kafka(cluster):
 
 
 def test_billing_events_on_kafka_reach_reporting_and_dunning(cluster):
+    """Billing's input on Kafka → the ledger books it and publishes its facts; the ledger's
+    aging clock (run for a past business date) → `overdue-threshold` → dunning opens a case."""
     auth = {"Authorization": f"Bearer {KEY}"}
     customer = f"E2E-{uuid.uuid4().hex[:8]}"
     invoice = InvoiceIssuedV1(invoice_number=f"INV-{customer}", customer_id=customer, issue_date="2026-03-14",
                               due_date="2026-04-13", amount="1234.56", currency="CNY")
-    overdue = OverdueThresholdV1(invoice_number=invoice.invoice_number, instalment_seq=1, customer_id=customer,
-                                 threshold_days=30, as_of="2026-05-13", due_date="2026-04-13", days_overdue=30,
-                                 open_amount="1234.56", currency="CNY")
     asyncio.run(produce(cluster["kafka"], "invoice-issued", [to_kafka(new_envelope(invoice, "/billing"))]))
-    asyncio.run(produce(cluster["kafka"], "overdue-threshold", [to_kafka(new_envelope(overdue, "/ledger"))]))
 
     def activity():
         r = httpx.get(f"{cluster['gateway']}/reporting/v1/activity?from=2026-03-14&to=2026-03-14", headers=auth)
@@ -103,10 +101,17 @@ def test_billing_events_on_kafka_reach_reporting_and_dunning(cluster):
         return [row for row in r.json() if row["currency"] == "CNY" and row["credit_sales"] != "0.00"]
 
     assert eventually(activity)
-    case = eventually(lambda: httpx.get(f"{cluster['gateway']}/dunning/v1/cases/{customer}", headers=auth).json()
-                      if httpx.get(f"{cluster['gateway']}/dunning/v1/cases/{customer}", headers=auth).status_code == 200
-                      else None)
-    assert case and case["highest_threshold"] == 30 and case["severity"] == "mild"
+    sweep = httpx.post(f"{cluster['gateway']}/ledger/v1/aging-sweeps", json={"as_of": "2026-05-13"}, headers=auth)
+    assert sweep.status_code == 200, sweep.text
+
+    def case():
+        r = httpx.get(f"{cluster['gateway']}/dunning/v1/cases", params={"customer_id": customer}, headers=auth)
+        assert r.status_code == 200, r.text
+        return r.json()["items"]
+
+    cases = eventually(case)
+    assert len(cases) == 1 and cases[0]["status"] == "open"
+    assert cases[0]["open_amount"] == "1234.56" and cases[0]["max_days_overdue"] >= 30
 
 
 def test_an_invoice_posted_to_the_ledger_reaches_credit_and_reporting(cluster):
