@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import exc as sa_exc
 
@@ -24,7 +24,7 @@ from services.reporting.repository import month_end_queue, packs
 from services.reporting.tables import MonthEndPackRow
 from services.reporting.views.exports import pack_tables
 from shared.context import Context
-from shared.db import UnitOfWork, as_utc
+from shared.db import UnitOfWork
 from shared.errors import RuleError
 
 QUEUED, BUILDING, READY, FAILED = "queued", "building", "ready", "failed"
@@ -67,12 +67,10 @@ async def build(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, pack_id: str
     """Build a queued (or abandoned) pack; its final status, or None when another builder has it."""
     stale_before = ctx.now - timedelta(seconds=deps.config.pack_stale_seconds)
     async with uow:
-        row = await packs.get(uow, pack_id)
-        if row is None or not _claimable(row, stale_before):
-            return None
-        row.status = BUILDING
-        as_of = row.as_of
+        as_of = await month_end_queue.claim(uow, pack_id, stale_before)
         await uow.commit()
+    if as_of is None:
+        return None
     xlsx = csv_zip = error = None
     try:
         async with uow:  # every table from the same snapshot
@@ -86,11 +84,6 @@ async def build(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, pack_id: str
         row.status, row.error, row.completed_at = (FAILED if error else READY), error, ctx.now
         await uow.commit()
     return row.status
-
-
-def _claimable(row: MonthEndPackRow, stale_before: datetime) -> bool:
-    # a build is far shorter than the stale limit: one still `building` after it was abandoned
-    return row.status == QUEUED or (row.status == BUILDING and as_utc(row.requested_at) < stale_before)
 
 
 def _render(tables: list[Table], lang: str) -> tuple[bytes, bytes]:
