@@ -119,12 +119,16 @@ def _write_sheet(sheet, table: Table, lang: str) -> None:
             if value is None:
                 cells.append(None)
                 continue
+            if column.kind == "text":
+                if value.startswith("="):  # a name starting with "=" stays text, never a formula
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.data_type = "s"
+                    value = cell
+                cells.append(value)
+                continue
             if column.kind == "money" and quantum is not None:
                 value = value.quantize(quantum)
             cell = WriteOnlyCell(sheet, value=value)
-            if column.kind == "text":
-                cell.data_type = "s"  # a name starting with "=" stays text, never a formula
-            else:
-                cell._style = style
+            cell._style = style
             cells.append(cell)
         sheet.append(cells)
