@@ -32,7 +32,8 @@ SERVICE = ServiceDefinition(
     pages=[dashboard.router],
     handlers=HANDLERS,
     jobs=[ScheduledJob("warning-gauges", lambda deps: deps.config.gauge_interval_seconds, jobs.warning_gauges),
-          ScheduledJob("month-end-packs", lambda deps: deps.config.pack_interval_seconds, jobs.month_end_pack_schedule)],
+          ScheduledJob("month-end-packs", lambda deps: deps.config.pack_interval_seconds,
+                       jobs.month_end_pack_schedule)],
     openapi_tags=[
         {"name": "aging", "description": "Aging as of any date"},
         {"name": "kpis", "description": "DSO, rolling DSO, CEI, the three-dimension summary"},

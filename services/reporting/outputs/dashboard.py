@@ -130,7 +130,8 @@ def _kpi(key: str, label: str, shown: str, exact: Decimal | None) -> str:
             f'<div class="value" id="kpi-{key}" data-value="{raw}">{escape(shown)}</div></div>')
 
 
-def _table(headers: list[str], rows: list[list[str]], numeric: set[int], raw_rows: list[list[str]] | None = None) -> str:
+def _table(headers: list[str], rows: list[list[str]], numeric: set[int],
+           raw_rows: list[list[str]] | None = None) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = []
     for r, row in enumerate(rows):
@@ -149,14 +150,15 @@ def render(data: DashboardData, lang: str = "zh-CN") -> str:
     t = TEXT[lang]
     cur = data.currency
     other = "en" if lang == "zh-CN" else "zh-CN"
-    switch = "?" + urlencode({"lang": other, "as_of": data.as_of.isoformat()})
+    switch = "?" + urlencode({"lang": other, "as_of": data.as_of.isoformat(), "currency": cur})
     kpis = "".join([
         _kpi("total", f"{t['total']} ({cur})", money(data.total, cur), data.total),
         _kpi("overdue", f"{t['overdue']} ({cur})", money(data.overdue, cur), data.overdue),
         _kpi("overdue-rate", t["overdue_rate"], percent(data.overdue_rate), data.overdue_rate),
         _kpi("disputed", f"{t['disputed']} ({cur})", money(data.disputed, cur), data.disputed),
         _kpi("dso", t["dso"], days(data.current_dso), data.current_dso),
-    ] + ([_kpi("benchmark", t["benchmark"], days(data.benchmark), data.benchmark)] if data.benchmark is not None else []))
+    ] + ([_kpi("benchmark", t["benchmark"], days(data.benchmark), data.benchmark)]
+         if data.benchmark is not None else []))
 
     rows = data.aging_rows
     aging_chart = charts.stacked_bars([r.key for r in rows], data.buckets, [r.buckets for r in rows],

@@ -36,14 +36,15 @@ def top_overdue(by_customer: dict, count: int = TOP_OVERDUE) -> list[tuple[str, 
     return sorted(out, key=lambda item: (-item[1], item[0]))[:count]
 
 
-async def dashboard(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, as_of: date | None = None) -> DashboardData:
-    on = as_of or ctx.today
+async def dashboard(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, as_of: date | None = None,
+                    currency: str | None = None) -> DashboardData:
+    on, cur = as_of or ctx.today, currency
     async with uow:  # one snapshot for the whole page
-        by_region = await views.aging(deps, uow, ctx, as_of=on, group_by="region")
-        by_customer = await views.aging(deps, uow, ctx, as_of=on, group_by="customer")
-        rolling = await views.dso_rolling(deps, uow, ctx, as_of=on) if available("dso_rolling") else None
-        summary = await views.summary(deps, uow, ctx, as_of=on) if available("summary") else None
-        warnings = await views.warnings(deps, uow, ctx, as_of=on) if available("warnings") else None
+        by_region = await views.aging(deps, uow, ctx, as_of=on, group_by="region", currency=cur)
+        by_customer = await views.aging(deps, uow, ctx, as_of=on, group_by="customer", currency=cur)
+        rolling = await views.dso_rolling(deps, uow, ctx, as_of=on, currency=cur) if available("dso_rolling") else None
+        summary = await views.summary(deps, uow, ctx, as_of=on, currency=cur) if available("summary") else None
+        warnings = await views.warnings(deps, uow, ctx, as_of=on, currency=cur) if available("warnings") else None
     labels = by_region["buckets"]
     points = [(f"{p['date'].year:04d}-{p['date'].month:02d}", p["dso"]) for p in rolling["points"]
               if p["dso"] is not None] if rolling else []

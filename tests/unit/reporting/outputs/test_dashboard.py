@@ -29,8 +29,9 @@ def test_an_explicit_dso_wins_over_the_curve():
     assert value_of(render(replace(dashboard_data(), dso=Decimal("47.25")), "en"), "dso")[1] == "47.3"
 
 
-@pytest.mark.parametrize("lang,title,switch", [("zh-CN", "应收账款看板", "?lang=en&amp;as_of=2026-11-30"),
-                                               ("en", "Receivables dashboard", "?lang=zh-CN&amp;as_of=2026-11-30")])
+@pytest.mark.parametrize("lang,title,switch", [
+    ("zh-CN", "应收账款看板", "?lang=en&amp;as_of=2026-11-30&amp;currency=CNY"),
+    ("en", "Receivables dashboard", "?lang=zh-CN&amp;as_of=2026-11-30&amp;currency=CNY")])
 def test_each_language_and_the_switch_to_the_other(lang, title, switch):
     page = render(dashboard_data(), lang)
     assert f'<html lang="{lang}">' in page and title in page
