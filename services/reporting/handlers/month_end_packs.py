@@ -1,11 +1,12 @@
 """Month-end packs (月结报表包): asked for on demand or by the schedule, then built from the
 views into an XLSX workbook (a sheet per table) and a zip of CSVs, and kept.
 
-A pack is `queued` when asked for, `building` while one builder holds it, then `ready` (its
-files kept) or `failed` (the error kept). The route starts the build at once; the job
-builds what is still queued, and takes back a build left `building` by a process that
-died (`pack_stale_seconds` after it was asked for). Rendering runs in a thread: a large workbook must not
-hold up the event loop.
+A pack is `queued` when asked for, `building` while one builder holds it (claimed by one
+conditional UPDATE), then `ready` (its files kept) or `failed` (a report refused the date:
+the error kept). The route starts the build at once; the job builds what is still queued,
+and takes back a build left `building` (`pack_stale_seconds` after it was asked for: its
+process died, or the database failed mid-build). Rendering runs in a thread: a large
+workbook must not hold up the event loop.
 """
 from __future__ import annotations
 
@@ -27,8 +28,7 @@ from shared.context import Context
 from shared.db import UnitOfWork
 from shared.errors import RuleError
 
-QUEUED, BUILDING, READY, FAILED = "queued", "building", "ready", "failed"
-SCHEDULE_ACTOR = "schedule"
+QUEUED, READY, FAILED = "queued", "ready", "failed"  # and "building": repository/month_end_queue.py
 
 
 def _row(pack_id: str, as_of: date, ctx: Context) -> MonthEndPackRow:

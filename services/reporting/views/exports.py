@@ -94,11 +94,6 @@ def pack_contents(as_of: date) -> list[PackTable]:
     ]
 
 
-def available(report: str) -> bool:
-    """A report whose view is in `views` (built in parallel: one not there yet is left out)."""
-    return hasattr(views, report) and hasattr(views, f"{report}_rows")
-
-
 async def pack_tables(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, as_of: date) -> list[Table]:
     return [await report_table(deps, uow, ctx, t.report, name=t.name, title=(t.title_en, t.title_zh), **t.params)
-            for t in pack_contents(as_of) if available(t.report)]
+            for t in pack_contents(as_of)]
