@@ -25,8 +25,8 @@ DUE = Basis.DUE_DATE
 
 async def _by_slab(uow: UnitOfWork, on: date, cur: str, table) -> list[int]:
     out = [0] * len(table)
-    for _, slab, minor in await reports.aging_cells(uow, on, cur, table, DUE, (None,)):
-        out[slab] += int(minor)
+    for _, *minors in await reports.aging_cells(uow, on, cur, table, DUE, (None,)):
+        out = [a + int(b or 0) for a, b in zip(out, minors)]
     return out
 
 
@@ -57,6 +57,7 @@ async def provision(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, *, as_of
     cur, c = currency_of(deps, currency), deps.config
     table = slabs(c.aging_bounds, DUE)
     async with uow:
+        await reports.no_jit(uow)
         open_by = await _by_slab(uow, on, cur, table)
         exposure, losses = await _observed(uow, on, cur, table, c.ecl_lookback_months)
         written_12m = sum((await flows.fact_sums(uow, "write_off", cur, on - timedelta(days=364), on)).values())
