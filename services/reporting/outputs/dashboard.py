@@ -32,6 +32,8 @@ TEXT: dict[str, dict[str, str]] = {
         "signal": "Signal", "subject": "Subject", "detail": "Detail", "none": "None", "no_data": "No data",
         "total_row": "Total", "days_unit": "days", "disputed": "Disputed",
         "red": "Red", "amber": "Amber", "green": "Green",
+        "overdue_beyond_limit": "Overdue beyond the limit", "grade_downgrade": "Grade downgraded",
+        "overdue_share": "Overdue share too high", "buying_more_paying_slower": "Buying more, paying slower",
     },
     "zh-CN": {
         "title": "应收账款看板", "as_of": "截至", "currency": "币种", "switch": "English",
@@ -43,6 +45,8 @@ TEXT: dict[str, dict[str, str]] = {
         "balance": "余额", "progress": "回款进度", "flag": "预警", "warnings": "预警信号",
         "signal": "信号", "subject": "对象", "detail": "说明", "none": "无", "no_data": "暂无数据",
         "total_row": "合计", "days_unit": "天", "disputed": "争议金额", "red": "红", "amber": "黄", "green": "绿",
+        "overdue_beyond_limit": "逾期超限", "grade_downgrade": "信用等级下调", "overdue_share": "逾期占比过高",
+        "buying_more_paying_slower": "采购增加而付款变慢",
     },
 }
 
@@ -194,7 +198,7 @@ def render(data: DashboardData, lang: str = "zh-CN") -> str:
     ) if data.rag else f'<p class="none">{escape(t["none"])}</p>'
     warnings = _table(
         [t["signal"], t["subject"], t["detail"]],
-        [[escape(w.kind), escape(w.subject), escape(w.detail)] for w in data.warnings], set(),
+        [[escape(t.get(w.kind, w.kind)), escape(w.subject), escape(w.detail)] for w in data.warnings], set(),
     ) if data.warnings else f'<p class="none">{escape(t["none"])}</p>'
 
     return f"""<!DOCTYPE html>

@@ -54,7 +54,8 @@ def test_outside_names_are_escaped():
 def test_rag_flags_and_warnings_are_shown():
     page = render(dashboard_data(), "zh-CN")
     assert 'class="flag flag-red"' in page and ">红<" in page and ">绿<" in page
-    assert "overdue_beyond_limit" in page and "33.3%" in page
+    assert "逾期超限" in page and "33.3%" in page
+    assert "Overdue beyond the limit" in render(dashboard_data(), "en")
 
 
 def test_an_empty_book_renders():
