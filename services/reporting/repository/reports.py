@@ -158,6 +158,49 @@ async def spans_of_invoices(uow: UnitOfWork, numbers: Sequence[str], on: date, s
     return out
 
 
+async def open_totals(uow: UnitOfWork, dates: Sequence[date], currency: str) -> list[int]:
+    """Σ open on each of `dates`, in one scan (the rolling DSO's month ends): the current
+    spans and the spans ending after the first date, a sum per date."""
+    first = min(dates)
+    parts = [sa.select(CURRENT.c.open_minor, CURRENT.c.valid_from, sa.null().label("valid_to"))
+             .where(CURRENT.c.currency == currency),
+             sa.select(PAST.c.open_minor, PAST.c.valid_from, PAST.c.valid_to)
+             .where(PAST.c.currency == currency, PAST.c.valid_to > first)]
+    sp = sa.union_all(*parts).subquery("spans")
+    sums = [sa.func.coalesce(sa.func.sum(sa.case(
+        (sa.and_(sp.c.valid_from <= d, sa.or_(sp.c.valid_to.is_(None), sp.c.valid_to > d)), sp.c.open_minor),
+        else_=0)), 0) for d in dates]
+    return [int(v) for v in (await uow.execute(sa.select(*sums))).one()]
+
+
+async def slab_totals(uow: UnitOfWork, dates: Sequence[date], currency: str,
+                      slabs: Sequence[Slab]) -> list[list[int]]:
+    """Σ open per due-date slab on each of `dates`, in one scan (ECL's month ends)."""
+    first = min(dates)
+    parts = [sa.select(CURRENT.c.open_minor, CURRENT.c.due_date, CURRENT.c.valid_from,
+                       sa.null().label("valid_to")).where(CURRENT.c.currency == currency),
+             sa.select(PAST.c.open_minor, PAST.c.due_date, PAST.c.valid_from, PAST.c.valid_to)
+             .where(PAST.c.currency == currency, PAST.c.valid_to > first)]
+    sp = sa.union_all(*parts).subquery("spans")
+    sums = []
+    for d in dates:
+        open_then = sa.and_(sp.c.valid_from <= d, sa.or_(sp.c.valid_to.is_(None), sp.c.valid_to > d))
+        for cond in slab_conditions(d, slabs, Basis.DUE_DATE, sp):
+            sums.append(sa.func.coalesce(sa.func.sum(sa.case((sa.and_(open_then, cond), sp.c.open_minor),
+                                                             else_=0)), 0))
+    values = [int(v) for v in (await uow.execute(sa.select(*sums))).one()]
+    return [values[i * len(slabs):(i + 1) * len(slabs)] for i in range(len(dates))]
+
+
+async def sales_windows(uow: UnitOfWork, currency: str, windows: Sequence[tuple[date, date]]) -> list[int]:
+    """Σ invoiced in each (after, upto] window, in one scan."""
+    first = min(a for a, _ in windows)
+    sums = [sa.func.coalesce(sa.func.sum(sa.case((sa.and_(I.c.issue_date > a, I.c.issue_date <= b), I.c.amount_minor),
+                                                 else_=0)), 0) for a, b in windows]
+    stmt = sa.select(*sums).where(I.c.currency == currency, I.c.issue_date > first)
+    return [int(v) for v in (await uow.execute(stmt)).one()]
+
+
 async def credit_sales(uow: UnitOfWork, currency: str, after: date, upto: date,
                        dims: Sequence[str | None] = (None,)) -> dict[tuple, int]:
     """Invoiced in (after, upto], per group."""

@@ -34,9 +34,10 @@ async def _observed(uow: UnitOfWork, on: date, cur: str, table, lookback: int) -
     """Exposure and losses per slab: what was open in each slab at each month end of the
     look-back, and of it what was written off between then and `on` (oldest slab first)."""
     exposure, losses = [0] * len(table), [0] * len(table)
-    for _, snapshot in months_back(on, lookback + 1)[1:]:
-        for i, minor in enumerate(await _by_slab(uow, snapshot, cur, table)):
-            exposure[i] += minor
+    snapshots = [last for _, last in months_back(on, lookback + 1)[1:]]
+    for totals in await reports.slab_totals(uow, snapshots, cur, table):
+        exposure = [a + b for a, b in zip(exposure, totals)]
+    for snapshot in snapshots:
         written = await flows.write_off_exposures(uow, cur, snapshot, on)
         if not written:
             continue
