@@ -20,7 +20,7 @@ export AR_BENCH_KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 export AR_BENCH_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PG_PORT/ar_test"
 mkdir -p var/bench
 benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(event_plumbing ledger_ingest aging_sweep credit_check embedded_backlog dunning_sweep reporting_aging)
+[ ${#benches[@]} -gt 0 ] || benches=(event_plumbing ledger_ingest aging_sweep credit_check embedded_backlog dunning_sweep reporting_aging reporting_outputs reporting_pack)
 for b in "${benches[@]}"; do
   [ -f "bench/$b.py" ] || { echo "[bench] skipping $b (bench/$b.py not present)"; continue; }
   echo "[bench] $b"

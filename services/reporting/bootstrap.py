@@ -5,7 +5,7 @@ from pathlib import Path
 
 from services.reporting import jobs
 from services.reporting.config import ReportingConfig, load_config
-from services.reporting.consumers import HANDLERS
+from services.reporting.consumers import BATCH_HANDLERS, HANDLERS
 from services.reporting.deps import ReportingDeps
 from services.reporting.endpoints import dashboard, router
 from shared.runtime import ScheduledJob, ServiceDefinition, ServiceRuntime
@@ -31,8 +31,10 @@ SERVICE = ServiceDefinition(
     routers=[router],
     pages=[dashboard.router],
     handlers=HANDLERS,
+    batch_handlers=BATCH_HANDLERS,
     jobs=[ScheduledJob("warning-gauges", lambda deps: deps.config.gauge_interval_seconds, jobs.warning_gauges),
-          ScheduledJob("month-end-packs", lambda deps: deps.config.pack_interval_seconds, jobs.month_end_pack_schedule)],
+          ScheduledJob("month-end-packs", lambda deps: deps.config.pack_interval_seconds,
+                       jobs.month_end_pack_schedule)],
     openapi_tags=[
         {"name": "aging", "description": "Aging as of any date"},
         {"name": "kpis", "description": "DSO, rolling DSO, CEI, the three-dimension summary"},

@@ -6,7 +6,6 @@ from __future__ import annotations
 from services.reporting.handlers import credit, ledger
 
 HANDLERS = {
-    "invoice-recorded": ledger.invoice_recorded,
     "payment-recorded": ledger.payment_recorded,
     "payment-allocated": ledger.payment_allocated,
     "payment-reversed": ledger.payment_reversed,
@@ -23,3 +22,6 @@ HANDLERS = {
     "customer-hold-placed": credit.hold_placed,
     "customer-hold-released": credit.hold_released,
 }
+
+#: a batch handler: an import publishes thousands of invoices at once
+BATCH_HANDLERS = {"invoice-recorded": ledger.invoices_recorded}

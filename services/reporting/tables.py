@@ -2,9 +2,10 @@
 integer minor units.
 
 The ledger's facts about an invoice are kept as they came (`rpt_facts`, one row per
-business key) and folded into `rpt_open_spans` (domain.timeline): what each instalment had
-open, with which due date, from one date until the next change. Aging on any date reads
-the spans valid that day; today's are those with no end (`valid_to` NULL)."""
+business key) and folded into spans (domain.timeline): what each instalment had open, with
+which due date, from one date until the next change. The current spans (`rpt_open_spans`)
+are apart from the ended ones (`rpt_past_spans`), so today's aging scans only what is open
+today, and a past date's only what was open then or ended since."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -77,13 +78,10 @@ class FactRow(ReportingTable, table=True):
 
 
 class OpenSpanRow(ReportingTable, table=True):
-    """An instalment's open amount and due date from `valid_from` until `valid_to`
-    (exclusive; NULL: still so today). Denormalised for as-of aggregation."""
+    """What an instalment has open today and its due date, since `valid_from` (the current
+    span; its history is in `rpt_past_spans`). Today's aging reads only these rows."""
     __tablename__ = "rpt_open_spans"
-    __table_args__ = (sa.Index("ix_rpt_open_spans_current", "currency", "customer_id",
-                               postgresql_where=sa.text("valid_to IS NULL"),
-                               sqlite_where=sa.text("valid_to IS NULL")),
-                      sa.Index("ix_rpt_open_spans_period", "currency", "valid_to", "valid_from"))
+    __table_args__ = (sa.Index("ix_rpt_open_spans_currency_customer", "currency", "customer_id"),)
     id: int | None = Field(None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer, "sqlite"))
     invoice_number: str = Field(max_length=100, index=True)
     seq: int
@@ -93,7 +91,24 @@ class OpenSpanRow(ReportingTable, table=True):
     due_date: date | None = None
     open_minor: int = Field(sa_type=sa.BigInteger)
     valid_from: date
-    valid_to: date | None = None
+
+
+class PastSpanRow(ReportingTable, table=True):
+    """An instalment's open amount and due date from `valid_from` until `valid_to`
+    (exclusive): a span that has ended. A past date's aging reads the spans ending after
+    it (the index on valid_to) with the current ones that began by then."""
+    __tablename__ = "rpt_past_spans"
+    __table_args__ = (sa.Index("ix_rpt_past_spans_currency_valid_to", "currency", "valid_to"),)
+    id: int | None = Field(None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer, "sqlite"))
+    invoice_number: str = Field(max_length=100, index=True)
+    seq: int
+    customer_id: str = Field(max_length=100)
+    currency: str = Field(max_length=3)
+    issue_date: date
+    due_date: date | None = None
+    open_minor: int = Field(sa_type=sa.BigInteger)
+    valid_from: date
+    valid_to: date
 
 
 class CustomerRow(ReportingTable, table=True):

@@ -59,15 +59,3 @@ async def test_the_dashboard_in_chromium_shows_the_apis_numbers(tmp_path):
     assert image.pixel(5, 5)[:3] == (0x1F, 0x3A, 0x5F)  # the header band
     assert len(image.colours(step=6)) > 50 and (0x4C, 0xAF, 0x50) in image.colours(step=2)
 
-
-async def test_the_dashboard_is_a_page_not_an_api_operation(tmp_path):
-    async with embedded_product(tmp_path, names=["reporting"]) as client:
-        spec = (await client.get("/reporting/openapi.json")).json()
-        assert not any("dashboard" in path for path in spec["paths"])
-        r = await client.get("/reporting/dashboard", headers={"Authorization": ""})
-        assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Basic")
-        r = await client.get("/reporting/dashboard?as_of=2026-06-02")
-        assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
-        r = await client.get("/reporting/dashboard?lang=en")
-        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
-        assert "default-src 'none'" in r.headers["content-security-policy"]

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from services.reporting.auth import PageReader
 from services.reporting.deps import Deps
-from services.reporting.endpoints.params import AsOf
+from services.reporting.endpoints.params import AsOf, Currency
 from services.reporting.outputs.dashboard import render
 from services.reporting.views.dashboard import dashboard
 from shared.runtime import Uow
@@ -18,8 +18,8 @@ router = APIRouter()
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-async def page(deps: Deps, uow: Uow, ctx: PageReader, as_of: AsOf = None,
+async def page(deps: Deps, uow: Uow, ctx: PageReader, as_of: AsOf = None, currency: Currency = None,
                lang: Annotated[Literal["zh-CN", "en"], Query()] = "zh-CN") -> HTMLResponse:
-    html = render(await dashboard(deps, uow, ctx, as_of), lang)
+    html = render(await dashboard(deps, uow, ctx, as_of, currency), lang)
     return HTMLResponse(html, headers={"Cache-Control": "no-store", "Content-Security-Policy":
                                        "default-src 'none'; style-src 'unsafe-inline'; img-src data:"})

@@ -48,19 +48,39 @@ async def _keep_and_rebuild(uow: UnitOfWork, *rows: FactRow) -> None:
         await uow.commit()
 
 
-async def invoice_recorded(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, e: InvoiceRecordedV1) -> None:
+async def invoices_recorded(deps: ReportingDeps, uow: UnitOfWork,
+                            facts: list[tuple[InvoiceRecordedV1, Context]]) -> None:
+    """Invoices as the ledger booked them (an import publishes thousands): a batch is read
+    in a few queries and its spans written in two inserts; an invoice whose facts came first
+    is rebuilt from them. An invoice number seen before is skipped (republished)."""
     async with uow:
-        await activity.count_invoice(uow, e)
-        if await repository.get_invoice(uow, e.invoice_number) is None:
-            repository.add(uow, InvoiceRow(
+        events = [e for e, _ in facts]
+        await activity.count_invoices(uow, events)
+        numbers = [e.invoice_number for e in events]
+        seen = await repository.known_invoices(uow, numbers)
+        earlier = await repository.invoices_with_facts(uow, numbers)
+        fresh, to_rebuild = [], []
+        for e in events:
+            if e.invoice_number in seen:
+                continue
+            seen.add(e.invoice_number)
+            invoice = InvoiceRow(
                 invoice_number=e.invoice_number, customer_id=e.customer_id, currency=e.currency,
                 issue_date=e.issue_date, due_date=e.due_date, amount_minor=to_minor(e.amount, e.currency),
                 region=e.region, product_line=e.product_line, customer_type=e.customer_type,
-                salesperson=e.salesperson))
-            repository.add(uow, *(InstalmentRow(invoice_number=e.invoice_number, seq=i.seq, due_date=i.due_date,
-                                                amount_minor=to_minor(i.amount, e.currency)) for i in e.instalments))
-            await repository.flush(uow)
-            await rebuild(uow, e.invoice_number)
+                salesperson=e.salesperson)
+            schedule = [Instalment(i.seq, i.due_date, to_minor(i.amount, e.currency)) for i in e.instalments]
+            repository.add(uow, invoice, *(InstalmentRow(invoice_number=e.invoice_number, seq=i.seq,
+                                                         due_date=i.due_date, amount_minor=i.amount_minor)
+                                           for i in schedule))
+            if e.invoice_number in earlier:
+                to_rebuild.append(e.invoice_number)
+            else:
+                fresh.append((invoice, spans(e.issue_date, schedule, [])))
+        await repository.flush(uow)
+        await repository.add_spans(uow, fresh)
+        for number in to_rebuild:
+            await rebuild(uow, number)
         await uow.commit()
 
 

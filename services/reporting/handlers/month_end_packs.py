@@ -1,17 +1,18 @@
 """Month-end packs (月结报表包): asked for on demand or by the schedule, then built from the
 views into an XLSX workbook (a sheet per table) and a zip of CSVs, and kept.
 
-A pack is `queued` when asked for, `building` while one builder holds it, then `ready` (its
-files kept) or `failed` (the error kept). The route starts the build at once; the job
-builds what is still queued, and takes back a build left `building` by a process that
-died (`pack_stale_seconds` after it was asked for). Rendering runs in a thread: a large workbook must not
-hold up the event loop.
+A pack is `queued` when asked for, `building` while one builder holds it (claimed by one
+conditional UPDATE), then `ready` (its files kept) or `failed` (a report refused the date:
+the error kept). The route starts the build at once; the job builds what is still queued,
+and takes back a build left `building` (`pack_stale_seconds` after it was asked for: its
+process died, or the database failed mid-build). Rendering runs in a thread: a large
+workbook must not hold up the event loop.
 """
 from __future__ import annotations
 
 import asyncio
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import exc as sa_exc
 
@@ -24,11 +25,10 @@ from services.reporting.repository import month_end_queue, packs
 from services.reporting.tables import MonthEndPackRow
 from services.reporting.views.exports import pack_tables
 from shared.context import Context
-from shared.db import UnitOfWork, as_utc
+from shared.db import UnitOfWork
 from shared.errors import RuleError
 
-QUEUED, BUILDING, READY, FAILED = "queued", "building", "ready", "failed"
-SCHEDULE_ACTOR = "schedule"
+QUEUED, READY, FAILED = "queued", "ready", "failed"  # and "building": repository/month_end_queue.py
 
 
 def _row(pack_id: str, as_of: date, ctx: Context) -> MonthEndPackRow:
@@ -67,12 +67,10 @@ async def build(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, pack_id: str
     """Build a queued (or abandoned) pack; its final status, or None when another builder has it."""
     stale_before = ctx.now - timedelta(seconds=deps.config.pack_stale_seconds)
     async with uow:
-        row = await packs.get(uow, pack_id)
-        if row is None or not _claimable(row, stale_before):
-            return None
-        row.status = BUILDING
-        as_of = row.as_of
+        as_of = await month_end_queue.claim(uow, pack_id, stale_before)
         await uow.commit()
+    if as_of is None:
+        return None
     xlsx = csv_zip = error = None
     try:
         async with uow:  # every table from the same snapshot
@@ -86,11 +84,6 @@ async def build(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, pack_id: str
         row.status, row.error, row.completed_at = (FAILED if error else READY), error, ctx.now
         await uow.commit()
     return row.status
-
-
-def _claimable(row: MonthEndPackRow, stale_before: datetime) -> bool:
-    # a build is far shorter than the stale limit: one still `building` after it was abandoned
-    return row.status == QUEUED or (row.status == BUILDING and as_utc(row.requested_at) < stale_before)
 
 
 def _render(tables: list[Table], lang: str) -> tuple[bytes, bytes]:

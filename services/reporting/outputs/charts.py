@@ -159,8 +159,10 @@ def line_chart(points: list[tuple[str, Decimal]], *, title: str, series_label: s
     for (label, value), (x, y) in zip(points, coords):
         parts.append(f'<circle cx="{x}" cy="{y}" r="3.5" fill="{LINE_COLOUR}"><title>{escape(label)}: '
                      f"{_trim(value)}</title></circle>")
-        parts.append(f'<text x="{x}" y="{px(Decimal(y) - 8)}" text-anchor="middle" font-size="10">{_trim(value)}</text>')
-        parts.append(f'<text x="{x}" y="{top + plot_h + 14}" text-anchor="middle" font-size="10">{escape(label)}</text>')
+        parts.append(f'<text x="{x}" y="{px(Decimal(y) - 8)}" text-anchor="middle" font-size="10">'
+                     f"{_trim(value)}</text>")
+        parts.append(f'<text x="{x}" y="{top + plot_h + 14}" text-anchor="middle" font-size="10">'
+                     f"{escape(label)}</text>")
     parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#333"/>')
     legend = [(series_label, LINE_COLOUR)] + ([(benchmark_label, BENCHMARK_COLOUR)] if benchmark is not None else [])
     parts += _legend(legend, left, height - 14, dashed={benchmark_label})

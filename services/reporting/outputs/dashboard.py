@@ -32,6 +32,8 @@ TEXT: dict[str, dict[str, str]] = {
         "signal": "Signal", "subject": "Subject", "detail": "Detail", "none": "None", "no_data": "No data",
         "total_row": "Total", "days_unit": "days", "disputed": "Disputed",
         "red": "Red", "amber": "Amber", "green": "Green",
+        "overdue_beyond_limit": "Overdue beyond the limit", "grade_downgrade": "Grade downgraded",
+        "overdue_share": "Overdue share too high", "buying_more_paying_slower": "Buying more, paying slower",
     },
     "zh-CN": {
         "title": "应收账款看板", "as_of": "截至", "currency": "币种", "switch": "English",
@@ -43,6 +45,8 @@ TEXT: dict[str, dict[str, str]] = {
         "balance": "余额", "progress": "回款进度", "flag": "预警", "warnings": "预警信号",
         "signal": "信号", "subject": "对象", "detail": "说明", "none": "无", "no_data": "暂无数据",
         "total_row": "合计", "days_unit": "天", "disputed": "争议金额", "red": "红", "amber": "黄", "green": "绿",
+        "overdue_beyond_limit": "逾期超限", "grade_downgrade": "信用等级下调", "overdue_share": "逾期占比过高",
+        "buying_more_paying_slower": "采购增加而付款变慢",
     },
 }
 
@@ -130,7 +134,8 @@ def _kpi(key: str, label: str, shown: str, exact: Decimal | None) -> str:
             f'<div class="value" id="kpi-{key}" data-value="{raw}">{escape(shown)}</div></div>')
 
 
-def _table(headers: list[str], rows: list[list[str]], numeric: set[int], raw_rows: list[list[str]] | None = None) -> str:
+def _table(headers: list[str], rows: list[list[str]], numeric: set[int],
+           raw_rows: list[list[str]] | None = None) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = []
     for r, row in enumerate(rows):
@@ -149,14 +154,15 @@ def render(data: DashboardData, lang: str = "zh-CN") -> str:
     t = TEXT[lang]
     cur = data.currency
     other = "en" if lang == "zh-CN" else "zh-CN"
-    switch = "?" + urlencode({"lang": other, "as_of": data.as_of.isoformat()})
+    switch = "?" + urlencode({"lang": other, "as_of": data.as_of.isoformat(), "currency": cur})
     kpis = "".join([
         _kpi("total", f"{t['total']} ({cur})", money(data.total, cur), data.total),
         _kpi("overdue", f"{t['overdue']} ({cur})", money(data.overdue, cur), data.overdue),
         _kpi("overdue-rate", t["overdue_rate"], percent(data.overdue_rate), data.overdue_rate),
         _kpi("disputed", f"{t['disputed']} ({cur})", money(data.disputed, cur), data.disputed),
         _kpi("dso", t["dso"], days(data.current_dso), data.current_dso),
-    ] + ([_kpi("benchmark", t["benchmark"], days(data.benchmark), data.benchmark)] if data.benchmark is not None else []))
+    ] + ([_kpi("benchmark", t["benchmark"], days(data.benchmark), data.benchmark)]
+         if data.benchmark is not None else []))
 
     rows = data.aging_rows
     aging_chart = charts.stacked_bars([r.key for r in rows], data.buckets, [r.buckets for r in rows],
@@ -192,7 +198,7 @@ def render(data: DashboardData, lang: str = "zh-CN") -> str:
     ) if data.rag else f'<p class="none">{escape(t["none"])}</p>'
     warnings = _table(
         [t["signal"], t["subject"], t["detail"]],
-        [[escape(w.kind), escape(w.subject), escape(w.detail)] for w in data.warnings], set(),
+        [[escape(t.get(w.kind, w.kind)), escape(w.subject), escape(w.detail)] for w in data.warnings], set(),
     ) if data.warnings else f'<p class="none">{escape(t["none"])}</p>'
 
     return f"""<!DOCTYPE html>

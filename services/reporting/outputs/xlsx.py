@@ -14,6 +14,7 @@ import unicodedata
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -26,6 +27,7 @@ SHEET_NAME_MAX = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+_HEADER_ALIGN = Alignment(horizontal="center", vertical="center")
 _FORMATS = {
     "int": "#,##0", "percent": "0.0%", "ratio": "0.00", "days": "0.0", "date": "yyyy-mm-dd",
 }
@@ -61,9 +63,10 @@ def display_width(text: str) -> int:
 
 
 def to_xlsx(tables: list[Table], lang: str) -> bytes:
+    # write-only: rows are streamed to the file, so a sheet of 100,000 rows does not hold
+    # 100,000 rows of cell objects in memory
     check_lang(lang)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     taken: set[str] = set()
     for table in tables:
         _write_sheet(workbook.create_sheet(sheet_name(table.title(lang), taken)), table, lang)
@@ -74,31 +77,58 @@ def to_xlsx(tables: list[Table], lang: str) -> bytes:
     return buffer.getvalue()
 
 
-def _write_sheet(sheet, table: Table, lang: str) -> None:
-    formats = [number_format(column, table.currency) for column in table.columns]
+WIDTH_SAMPLE = 2000  # rows measured for the widths: the first ones and the last (a total)
+
+
+def _widths(table: Table, lang: str) -> list[int]:
     widths = [display_width(column.title(lang)) + 2 for column in table.columns]
-    for col, column in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=1, column=col, value=column.title(lang))
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=False)
-    for r, row in enumerate(table.rows, start=2):
-        for col, (column, value) in enumerate(zip(table.columns, row), start=1):
-            if value is None:
-                continue
-            if column.kind == "money" and table.currency in CURRENCY_EXPONENTS:
-                assert isinstance(value, Decimal)
-                value = value.quantize(Decimal(1).scaleb(-CURRENCY_EXPONENTS[table.currency]))
-            cell = sheet.cell(row=r, column=col, value=value)
-            if column.kind == "text":
-                cell.data_type = "s"  # a name starting with "=" stays text, never a formula
-            elif formats[col - 1]:
-                cell.number_format = formats[col - 1]
-            shown = cell_text(column, value, table.currency)
-            # grouping separators and the % sign widen the shown number a little
-            extra = 4 if column.kind in ("money", "int", "percent") else 0
-            widths[col - 1] = max(widths[col - 1], display_width(shown) + extra)
-    for col, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(col)].width = min(max(width, _WIDTH_MIN), _WIDTH_MAX)
+    sample = table.rows if len(table.rows) <= WIDTH_SAMPLE else [*table.rows[:WIDTH_SAMPLE], table.rows[-1]]
+    for row in sample:
+        for i, (column, value) in enumerate(zip(table.columns, row)):
+            if value is not None:
+                # grouping separators and the % sign widen the shown number a little
+                extra = 4 if column.kind in ("money", "int", "percent") else 0
+                widths[i] = max(widths[i], display_width(cell_text(column, value, table.currency)) + extra)
+    return [min(max(width, _WIDTH_MIN), _WIDTH_MAX) for width in widths]
+
+
+def _write_sheet(sheet, table: Table, lang: str) -> None:
+    # a write-only sheet takes its layout before its first row
+    for col, width in enumerate(_widths(table, lang), start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.freeze_panes = "A2"
     if table.rows:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
+    header = []
+    for column in table.columns:
+        cell = WriteOnlyCell(sheet, value=column.title(lang))
+        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN
+        header.append(cell)
+    sheet.append(header)
+    # one style per column, shared by its cells (setting a format cell by cell costs a lookup each)
+    styles = []
+    for column in table.columns:
+        template = WriteOnlyCell(sheet)
+        template.number_format = number_format(column, table.currency) or "General"
+        styles.append(template._style)
+    quantum = (Decimal(1).scaleb(-CURRENCY_EXPONENTS[table.currency])
+               if table.currency in CURRENCY_EXPONENTS else None)
+    for row in table.rows:
+        cells = []
+        for column, style, value in zip(table.columns, styles, row):
+            if value is None:
+                cells.append(None)
+                continue
+            if column.kind == "text":
+                if value.startswith("="):  # a name starting with "=" stays text, never a formula
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.data_type = "s"
+                    value = cell
+                cells.append(value)
+                continue
+            if column.kind == "money" and quantum is not None:
+                value = value.quantize(quantum)
+            cell = WriteOnlyCell(sheet, value=value)
+            cell._style = style
+            cells.append(cell)
+        sheet.append(cells)

@@ -9,11 +9,14 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from services.reporting.domain.timeline import KINDS, Span
-from services.reporting.tables import CustomerRow, FactRow, InstalmentRow, InvoiceRow, OpenSpanRow, PaymentRow
+from services.reporting.tables import (
+    CustomerRow, FactRow, InstalmentRow, InvoiceRow, OpenSpanRow, PastSpanRow, PaymentRow,
+)
 from shared.db import UnitOfWork, chunked
 
 _facts = FactRow.__table__
-_spans = OpenSpanRow.__table__
+_current = OpenSpanRow.__table__
+_past = PastSpanRow.__table__
 
 
 async def _all(uow: UnitOfWork, stmt) -> list:
@@ -67,19 +70,41 @@ async def known_invoices(uow: UnitOfWork, numbers: Iterable[str]) -> set[str]:
     return out
 
 
+async def invoices_with_facts(uow: UnitOfWork, numbers: Iterable[str]) -> set[str]:
+    """Which of the invoices have facts that came before them."""
+    out: set[str] = set()
+    for chunk in chunked(list(numbers)):
+        out.update(await _all(uow, select(FactRow.invoice_number).where(FactRow.invoice_number.in_(chunk),
+                                                                        FactRow.kind.in_(sorted(KINDS)))
+                              .distinct()))
+    return out
+
+
 async def schedule_of(uow: UnitOfWork, invoice_number: str) -> list[InstalmentRow]:
     return await _all(uow, select(InstalmentRow).where(InstalmentRow.invoice_number == invoice_number)
                       .order_by(InstalmentRow.seq))
 
 
 async def replace_spans(uow: UnitOfWork, invoice: InvoiceRow, spans: list[Span]) -> None:
-    """The invoice's open spans, rebuilt from all its facts."""
-    await uow.execute(sa.delete(_spans).where(_spans.c.invoice_number == invoice.invoice_number))
-    if spans:
-        await uow.execute(sa.insert(_spans), [
-            {"invoice_number": invoice.invoice_number, "seq": s.seq, "customer_id": invoice.customer_id,
+    """The invoice's spans, rebuilt from all its facts: the current ones (no end) and the
+    ended ones, each in its table."""
+    for table in (_current, _past):
+        await uow.execute(sa.delete(table).where(table.c.invoice_number == invoice.invoice_number))
+    await add_spans(uow, [(invoice, spans)])
+
+
+async def add_spans(uow: UnitOfWork, batch: list[tuple[InvoiceRow, list[Span]]]) -> None:
+    """New spans of new invoices, in two multi-row inserts."""
+    rows = [{"invoice_number": invoice.invoice_number, "seq": s.seq, "customer_id": invoice.customer_id,
              "currency": invoice.currency, "issue_date": invoice.issue_date, "due_date": s.due_date,
-             "open_minor": s.open_minor, "valid_from": s.valid_from, "valid_to": s.valid_to} for s in spans])
+             "open_minor": s.open_minor, "valid_from": s.valid_from, "valid_to": s.valid_to}
+            for invoice, spans in batch for s in spans]
+    current = [{k: v for k, v in r.items() if k != "valid_to"} for r in rows if r["valid_to"] is None]
+    past = [r for r in rows if r["valid_to"] is not None]
+    if current:
+        await uow.execute(sa.insert(_current), current)
+    if past:
+        await uow.execute(sa.insert(_past), past)
 
 
 # --- customers and payments -----------------------------------------------------------------

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from services.reporting.tables import CountedFact, DailyActivity
-from shared.db import UnitOfWork
+from shared.db import UnitOfWork, chunked
 
 _counted = CountedFact.__table__
 _days = DailyActivity.__table__
@@ -20,6 +20,20 @@ async def count_once(uow: UnitOfWork, kind: str, key: str) -> bool:
         return False
     await uow.execute(sa.insert(_counted).values(kind=kind, key=key))
     return True
+
+
+async def counted(uow: UnitOfWork, kind: str, keys: list[str]) -> set[str]:
+    """Which of `keys` were counted before."""
+    out: set[str] = set()
+    for chunk in chunked(keys):
+        out.update((await uow.execute(sa.select(_counted.c.key).where(_counted.c.kind == kind,
+                                                                      _counted.c.key.in_(chunk)))).scalars())
+    return out
+
+
+async def count_all(uow: UnitOfWork, kind: str, keys: list[str]) -> None:
+    if keys:
+        await uow.execute(sa.insert(_counted), [{"kind": kind, "key": k} for k in keys])
 
 
 async def add_to_day(uow: UnitOfWork, day: date, currency: str, *, credit_sales_minor: int = 0,

@@ -7,7 +7,7 @@ from typing import Sequence
 
 import sqlalchemy as sa
 
-from services.reporting.repository.reports import C, F, I, S, keys, open_on
+from services.reporting.repository.reports import C, F, I, joined, keys, spans_on
 from services.reporting.tables import InstalmentRow, PaymentRow
 from shared.db import UnitOfWork
 
@@ -20,12 +20,8 @@ Dims = Sequence[str | None]
 
 def _fact_dims(dims: Dims):
     """Dimensions of a fact, through its invoice (and that invoice's customer)."""
-    cols, joins = keys(dims, F.c.customer_id)
-    cols = [F.c.currency if d == "currency" else c for d, c in zip(dims, cols)]
-    base = F.outerjoin(I, I.c.invoice_number == F.c.invoice_number)
-    if "customer" in joins:
-        base = base.outerjoin(C, C.c.customer_id == F.c.customer_id)
-    return cols, base
+    cols, joins = keys(dims, F)
+    return cols, joined(F, joins)
 
 
 def _grouped(rows) -> dict[tuple, int]:
@@ -55,14 +51,12 @@ async def falling_due(uow: UnitOfWork, currency: str, start: date, end: date, di
     `end` (overdue already or falling due), plus instalments of invoices issued in the
     period and due by its end."""
     before = start - timedelta(days=1)
-    cols, joins = keys(dims)
-    base = S.outerjoin(I, I.c.invoice_number == S.c.invoice_number)
-    if "customer" in joins:
-        base = base.outerjoin(C, C.c.customer_id == S.c.customer_id)
-    stmt = (sa.select(*cols, sa.func.sum(S.c.open_minor)).select_from(base)
-            .where(S.c.currency == currency, open_on(before), S.c.due_date <= end).group_by(*cols))
+    sp = spans_on(before, currency)
+    cols, joins = keys(dims, sp)
+    stmt = (sa.select(*cols, sa.func.sum(sp.c.open_minor)).select_from(joined(sp, joins))
+            .where(sp.c.due_date <= end).group_by(*cols))
     out = _grouped((await uow.execute(stmt)).all())
-    cols, joins = keys(dims, I.c.customer_id)
+    cols, joins = keys(dims, I)
     base = N.join(I, I.c.invoice_number == N.c.invoice_number)
     if "customer" in joins:
         base = base.outerjoin(C, C.c.customer_id == I.c.customer_id)

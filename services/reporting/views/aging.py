@@ -36,13 +36,16 @@ async def aging(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, *, as_of: da
     cur = currency_of(deps, currency)
     limit = min(limit or deps.config.max_rows, deps.config.max_rows)
     async with uow:
+        await reports.no_jit(uow)
         cells = await reports.aging_cells(uow, on, cur, table, Basis(basis), [group_by])
         disputed = await reports.disputed_on(uow, on, cur)
         disputed_spans = (await reports.spans_of_invoices(uow, list(disputed), on, table, Basis(basis), [group_by])
                           if disputed else [])
     grid: dict[str, list[int]] = defaultdict(lambda: [0] * len(table))
-    for group, slab, minor in cells:
-        grid[key(group)][slab] += int(minor)
+    for group, *minors in cells:
+        row = grid[key(group)]
+        for i, minor in enumerate(minors):
+            row[i] += int(minor or 0)
     apart: dict[str, int] = defaultdict(int)
     per_invoice: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     for number, group, slab, minor in disputed_spans:

@@ -10,7 +10,6 @@ from decimal import Decimal
 from services.reporting import views
 from services.reporting.deps import ReportingDeps
 from services.reporting.outputs.dashboard import AgingRow, DashboardData, RagRow, WarningSignal
-from services.reporting.views.exports import available
 from shared.context import Context
 from shared.db import UnitOfWork
 
@@ -36,17 +35,18 @@ def top_overdue(by_customer: dict, count: int = TOP_OVERDUE) -> list[tuple[str, 
     return sorted(out, key=lambda item: (-item[1], item[0]))[:count]
 
 
-async def dashboard(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, as_of: date | None = None) -> DashboardData:
-    on = as_of or ctx.today
+async def dashboard(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, as_of: date | None = None,
+                    currency: str | None = None) -> DashboardData:
+    on, cur = as_of or ctx.today, currency
     async with uow:  # one snapshot for the whole page
-        by_region = await views.aging(deps, uow, ctx, as_of=on, group_by="region")
-        by_customer = await views.aging(deps, uow, ctx, as_of=on, group_by="customer")
-        rolling = await views.dso_rolling(deps, uow, ctx, as_of=on) if available("dso_rolling") else None
-        summary = await views.summary(deps, uow, ctx, as_of=on) if available("summary") else None
-        warnings = await views.warnings(deps, uow, ctx, as_of=on) if available("warnings") else None
+        by_region = await views.aging(deps, uow, ctx, as_of=on, group_by="region", currency=cur)
+        by_customer = await views.aging(deps, uow, ctx, as_of=on, group_by="customer", currency=cur)
+        rolling = await views.dso_rolling(deps, uow, ctx, as_of=on, currency=cur)
+        summary = await views.summary(deps, uow, ctx, as_of=on, currency=cur)
+        warnings = await views.warnings(deps, uow, ctx, as_of=on, currency=cur)
     labels = by_region["buckets"]
     points = [(f"{p['date'].year:04d}-{p['date'].month:02d}", p["dso"]) for p in rolling["points"]
-              if p["dso"] is not None] if rolling else []
+              if p["dso"] is not None]
     return DashboardData(
         as_of=on, currency=by_region["currency"], buckets=labels,
         bucket_totals=[by_region["total"][label] for label in labels],
@@ -55,10 +55,9 @@ async def dashboard(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, as_of: d
                     for r in by_region["rows"][:CHART_GROUPS]],
         group_by="region",
         dso_points=points,
-        benchmark=rolling["benchmark"] if rolling else deps.config.dso_benchmark_days,
+        benchmark=rolling["benchmark"],
         top_overdue=top_overdue(by_customer),
         rag=[RagRow(r["region"], r["product_line"], r["customer_type"], r["balance"], r["overdue_rate"],
-                    r["collection_progress"], r["rag"]) for r in summary["rows"]] if summary else [],
-        warnings=[WarningSignal(w["signal"], w.get("customer_id") or "", w["detail"])
-                  for w in warnings["warnings"]] if warnings else [],
+                    r["collection_progress"], r["rag"]) for r in summary["rows"]],
+        warnings=[WarningSignal(w["signal"], w.get("customer_id") or "", w["detail"]) for w in warnings["warnings"]],
     )

@@ -30,16 +30,35 @@ REPORTS: dict[str, tuple[str, str]] = {
 }
 
 
+# A file holds every row of a paged report (aging pages at the configured max_rows), up to this.
+MAX_EXPORT_ROWS = 200_000
+
+
 async def report_table(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, report: str, *,
                        name: str | None = None, title: tuple[str, str] | None = None, **params: Any) -> Table:
     """The report's view with these parameters (validated by the view as for its JSON route) as a table."""
-    data = await getattr(views, report)(deps, uow, ctx, **params)
+    async with uow:  # every page from the same snapshot
+        data = await _every_row(getattr(views, report), deps, uow, ctx, params)
     rows = getattr(views, f"{report}_rows")(data)
     currency = data.get("currency") if isinstance(data, dict) else None
     if currency is None and rows and len({r.get("currency") for r in rows}) == 1:
         currency = rows[0].get("currency")  # a list of rows in one currency (activity)
     en, zh = title or REPORTS[report]
     return table_from_rows(name or report, en, zh, rows, currency)
+
+
+async def _every_row(view, deps: ReportingDeps, uow: UnitOfWork, ctx: Context, params: dict) -> Any:
+    """A report paged like aging (`rows`, `count`) read page after page; any other as it is."""
+    data = await view(deps, uow, ctx, **params)
+    if not (isinstance(data, dict) and "rows" in data and "count" in data):
+        return data
+    rows = list(data["rows"])
+    while len(rows) < min(data["count"], MAX_EXPORT_ROWS):
+        page = await view(deps, uow, ctx, **params, offset=len(rows))
+        if not page["rows"]:
+            break
+        rows += page["rows"]
+    return {**data, "rows": rows[:MAX_EXPORT_ROWS], "offset": 0, "limit": len(rows)}
 
 
 @dataclass(frozen=True)
@@ -75,11 +94,6 @@ def pack_contents(as_of: date) -> list[PackTable]:
     ]
 
 
-def available(report: str) -> bool:
-    """A report whose view is in `views` (built in parallel: one not there yet is left out)."""
-    return hasattr(views, report) and hasattr(views, f"{report}_rows")
-
-
 async def pack_tables(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, as_of: date) -> list[Table]:
     return [await report_table(deps, uow, ctx, t.report, name=t.name, title=(t.title_en, t.title_zh), **t.params)
-            for t in pack_contents(as_of) if available(t.report)]
+            for t in pack_contents(as_of)]

@@ -39,6 +39,7 @@ async def dso(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, *, as_of: date
     n, cur = _window(deps, window_days), currency_of(deps, currency)
     start = on - timedelta(days=n)
     async with uow:
+        await reports.no_jit(uow)
         overdue, current = await _open(uow, on, cur)
         opening = sum(await _open(uow, start, cur))
         sales = (await reports.credit_sales(uow, cur, start, on)).get((reports.NONE,), 0)
@@ -72,14 +73,14 @@ async def dso_rolling(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, *, as_
     if not 1 <= months <= 36:
         raise RuleError("months runs from 1 to 36", "months", "range.too_long")
     n, cur = deps.config.dso_window_days, currency_of(deps, currency)
-    points = []
+    ends = kpis.month_ends(on, months)
     async with uow:
-        for day in kpis.month_ends(on, months):
-            receivable = sum(await _open(uow, day, cur))
-            sales = (await reports.credit_sales(uow, cur, day - timedelta(days=n), day)).get((reports.NONE,), 0)
-            points.append({"date": day, "dso": kpis.standard_dso(receivable, sales, n),
-                           "receivables": money(receivable, cur), "credit_sales": money(sales, cur)})
+        await reports.no_jit(uow)
+        receivables = await reports.open_totals(uow, ends, cur)
+        sales = await reports.sales_windows(uow, cur, [(d - timedelta(days=n), d) for d in ends])
         by_customer = await reports.open_split(uow, on, cur, ("customer",))
+    points = [{"date": d, "dso": kpis.standard_dso(r, s, n), "receivables": money(r, cur),
+               "credit_sales": money(s, cur)} for d, r, s in zip(ends, receivables, sales)]
     late = sorted(((c[0], o, o + cu) for c, (o, cu) in by_customer.items() if o > 0), key=lambda t: (-t[1], t[0]))
     top = late[:deps.config.largest_late_payers]
     all_overdue = sum(o for _, o, _ in late)
@@ -108,6 +109,7 @@ async def cei(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, *, month: str,
     first, last = kpis.parse_month(month, ctx.today)
     last, cur = min(last, ctx.today), currency_of(deps, currency)
     async with uow:
+        await reports.no_jit(uow)
         opening = sum(await _open(uow, first - timedelta(days=1), cur))
         overdue, current = await _open(uow, last, cur)
         sales = (await reports.credit_sales(uow, cur, first - timedelta(days=1), last)).get((reports.NONE,), 0)
@@ -132,6 +134,7 @@ async def summary(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, *, as_of: 
     thresholds = kpis.RagThresholds(c.rag_overdue_amber, c.rag_overdue_red, c.rag_progress_amber, c.rag_progress_red)
     start = date(on.year, on.month, 1)
     async with uow:
+        await reports.no_jit(uow)
         balances = await reports.open_split(uow, on, cur, _DIMS)
         paid = await _by_dims(flows.collected, uow, cur, start, on)
         due = await _by_dims(flows.falling_due, uow, cur, start, on)

@@ -32,6 +32,7 @@ async def salespeople(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, *, sta
     kind = period_kind(start, end)
     dims = ("salesperson",)
     async with uow:
+        await reports.no_jit(uow)
         paid = await flows.collected(uow, cur, start, end, dims)
         due = await flows.falling_due(uow, cur, start, end, dims)
         lost = await flows.fact_sums(uow, "write_off", cur, start, end, dims)
@@ -71,6 +72,7 @@ async def payment_behaviour(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, 
     c, cur = deps.config, currency_of(deps, currency)
     check_range(start, end, c.max_range_days, ctx.today)
     async with uow:
+        await reports.no_jit(uow)
         ids, total = await flows.paying_customers(uow, cur, start, end, offset, limit, customer_id)
         lines = await flows.payments_applied(uow, cur, start, end, ids) if ids else []
         names = await flows.customer_names(uow, ids)
@@ -105,6 +107,7 @@ async def warnings(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, *, as_of:
     c, cur = deps.config, currency_of(deps, currency)
     w = c.warn_window_days
     async with uow:
+        await reports.no_jit(uow)
         long_overdue = await reports.open_split(uow, on, cur, ("customer",),
                                                 overdue_before=on - timedelta(days=c.warn_overdue_days))
         split = await reports.open_split(uow, on, cur, ("customer",))
@@ -166,6 +169,7 @@ async def disputes(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, *, start:
     c, cur = deps.config, currency_of(deps, currency)
     check_range(start, end, c.max_range_days, ctx.today)
     async with uow:
+        await reports.no_jit(uow)
         rows = await flows.disputes(uow, start, end, cur)
     groups: dict[str, list] = defaultdict(list)
     for category, amount, opened, resolved_on, outcome in rows:

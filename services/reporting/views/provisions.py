@@ -25,8 +25,8 @@ DUE = Basis.DUE_DATE
 
 async def _by_slab(uow: UnitOfWork, on: date, cur: str, table) -> list[int]:
     out = [0] * len(table)
-    for _, slab, minor in await reports.aging_cells(uow, on, cur, table, DUE, (None,)):
-        out[slab] += int(minor)
+    for _, *minors in await reports.aging_cells(uow, on, cur, table, DUE, (None,)):
+        out = [a + int(b or 0) for a, b in zip(out, minors)]
     return out
 
 
@@ -34,9 +34,10 @@ async def _observed(uow: UnitOfWork, on: date, cur: str, table, lookback: int) -
     """Exposure and losses per slab: what was open in each slab at each month end of the
     look-back, and of it what was written off between then and `on` (oldest slab first)."""
     exposure, losses = [0] * len(table), [0] * len(table)
-    for _, snapshot in months_back(on, lookback + 1)[1:]:
-        for i, minor in enumerate(await _by_slab(uow, snapshot, cur, table)):
-            exposure[i] += minor
+    snapshots = [last for _, last in months_back(on, lookback + 1)[1:]]
+    for totals in await reports.slab_totals(uow, snapshots, cur, table):
+        exposure = [a + b for a, b in zip(exposure, totals)]
+    for snapshot in snapshots:
         written = await flows.write_off_exposures(uow, cur, snapshot, on)
         if not written:
             continue
@@ -57,6 +58,7 @@ async def provision(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, *, as_of
     cur, c = currency_of(deps, currency), deps.config
     table = slabs(c.aging_bounds, DUE)
     async with uow:
+        await reports.no_jit(uow)
         open_by = await _by_slab(uow, on, cur, table)
         exposure, losses = await _observed(uow, on, cur, table, c.ecl_lookback_months)
         written_12m = sum((await flows.fact_sums(uow, "write_off", cur, on - timedelta(days=364), on)).values())

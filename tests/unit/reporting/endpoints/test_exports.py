@@ -89,3 +89,19 @@ async def test_exported_kpis_equal_the_json(book):
     sheet = load_workbook(io.BytesIO((await book.get(f"{BASE}/exports/provision.xlsx?method=flat")).content)).worksheets[0]
     total = [row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "total"][0]
     assert Decimal(str(total[3])) == Decimal(provision["provision"])
+
+
+async def test_a_file_holds_every_row_past_the_pages_maximum(tmp_path):
+    from services.reporting.bootstrap import dependencies
+    from services.reporting.config import ReportingConfig
+
+    async with embedded_product(tmp_path, names=["reporting"]) as client:
+        runtime = client.host.runtime("reporting")
+        runtime.deps = dependencies(runtime, ReportingConfig(max_rows=10))
+        await ledger(client, *[recorded_invoice(f"I-{n}", f"C{n:02d}", "2026-05-01", "2026-05-31", f"{n}.00")
+                               for n in range(1, 24)])
+        assert len((await client.get(f"{BASE}/aging")).json()["rows"]) == 10
+        lines = (await client.get(f"{BASE}/exports/aging.csv?lang=en")).content.decode("utf-8-sig").splitlines()
+        keys = [line.split(",")[0] for line in lines[1:]]
+        assert keys == [f"C{n:02d}" for n in range(23, 0, -1)] + ["total"]
+        assert lines[-1].split(",")[-1] == f"{sum(range(1, 24))}.00"

@@ -29,8 +29,9 @@ def test_an_explicit_dso_wins_over_the_curve():
     assert value_of(render(replace(dashboard_data(), dso=Decimal("47.25")), "en"), "dso")[1] == "47.3"
 
 
-@pytest.mark.parametrize("lang,title,switch", [("zh-CN", "应收账款看板", "?lang=en&amp;as_of=2026-11-30"),
-                                               ("en", "Receivables dashboard", "?lang=zh-CN&amp;as_of=2026-11-30")])
+@pytest.mark.parametrize("lang,title,switch", [
+    ("zh-CN", "应收账款看板", "?lang=en&amp;as_of=2026-11-30&amp;currency=CNY"),
+    ("en", "Receivables dashboard", "?lang=zh-CN&amp;as_of=2026-11-30&amp;currency=CNY")])
 def test_each_language_and_the_switch_to_the_other(lang, title, switch):
     page = render(dashboard_data(), lang)
     assert f'<html lang="{lang}">' in page and title in page
@@ -53,7 +54,8 @@ def test_outside_names_are_escaped():
 def test_rag_flags_and_warnings_are_shown():
     page = render(dashboard_data(), "zh-CN")
     assert 'class="flag flag-red"' in page and ">红<" in page and ">绿<" in page
-    assert "overdue_beyond_limit" in page and "33.3%" in page
+    assert "逾期超限" in page and "33.3%" in page
+    assert "Overdue beyond the limit" in render(dashboard_data(), "en")
 
 
 def test_an_empty_book_renders():
