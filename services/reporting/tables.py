@@ -40,6 +40,7 @@ class CountedFact(ReportingTable, table=True):
 class InvoiceRow(ReportingTable, table=True):
     """An invoice as the ledger recorded it, with the dimensions it was booked under."""
     __tablename__ = "rpt_invoices"
+    __table_args__ = (sa.Index("ix_rpt_invoices_currency_issue_date", "currency", "issue_date"),)
     invoice_number: str = Field(primary_key=True, max_length=100)
     customer_id: str = Field(max_length=100, index=True)
     currency: str = Field(max_length=3)
@@ -64,6 +65,7 @@ class FactRow(ReportingTable, table=True):
     """One of the ledger's facts, once by its business key (kind, key), kept even when its
     invoice has not come yet. `label`: a dispute's category or outcome, a payment method."""
     __tablename__ = "rpt_facts"
+    __table_args__ = (sa.Index("ix_rpt_facts_kind_currency_effective_date", "kind", "currency", "effective_date"),)
     kind: str = Field(primary_key=True, max_length=20)
     key: str = Field(primary_key=True, max_length=320)
     invoice_number: str | None = Field(None, max_length=100, index=True)

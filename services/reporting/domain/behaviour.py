@@ -35,6 +35,12 @@ def days_late(lines: Sequence[Applied]) -> Decimal | None:
     return _weighted([(x.amount_minor, max(0, (x.paid_on - x.due_date).days)) for x in lines])
 
 
+def weighted_days(amount_minor: int, weighted_minor_days: int) -> Decimal | None:
+    """Σ amount × days ÷ Σ amount (the same average as `days_late`, from SQL sums)."""
+    return None if amount_minor <= 0 else (Decimal(weighted_minor_days) / amount_minor).quantize(ONE_DP,
+                                                                                                ROUND_HALF_UP)
+
+
 def trend(lines: Sequence[Applied], start: date, end: date, tolerance_days: int) -> str:
     """`slower`, `faster` or `steady`: days late in the second half of [start, end] against
     the first (`unknown` without payments in both)."""

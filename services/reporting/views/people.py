@@ -115,7 +115,9 @@ async def warnings(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, *, as_of:
         sales_now = await reports.credit_sales(uow, cur, on - timedelta(days=w), on, ("customer",))
         sales_before = await reports.credit_sales(uow, cur, on - timedelta(days=2 * w), on - timedelta(days=w),
                                                   ("customer",))
-        recent = await flows.payments_applied(uow, cur, on - timedelta(days=2 * w) + timedelta(days=1), on)
+        late_before = await flows.lateness(uow, cur, on - timedelta(days=2 * w) + timedelta(days=1),
+                                           on - timedelta(days=w))
+        late_now = await flows.lateness(uow, cur, on - timedelta(days=w) + timedelta(days=1), on)
     out: list[dict] = []
     for (customer,), (overdue, _) in sorted(long_overdue.items()):
         if overdue > 0:
@@ -135,19 +137,14 @@ async def warnings(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, *, as_of:
     if share_all is not None and share_all > c.warn_overdue_share:
         out.append({"signal": "overdue_share", "customer_id": None, "amount": money(overdue_all, cur),
                     "detail": f"{share_all:.2%} of all receivables overdue"})
-    middle = on - timedelta(days=w)
-    paid: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for customer, ref, amount, issued, due, paid_on, method in recent:
-        paid[customer][paid_on > middle].append(rules.Applied(ref, int(amount), issued, due or paid_on, paid_on,
-                                                              method))
     for (customer,), now in sorted(sales_now.items()):
-        before_lines, now_lines = paid.get(customer, ([], []))
-        late_before, late_now = rules.days_late(before_lines), rules.days_late(now_lines)
-        if rules.buying_more_paying_slower(sales_before.get((customer,), 0), now, late_before, late_now,
+        before = rules.weighted_days(*late_before.get(customer, (0, 0)))
+        after = rules.weighted_days(*late_now.get(customer, (0, 0)))
+        if rules.buying_more_paying_slower(sales_before.get((customer,), 0), now, before, after,
                                            c.warn_sales_growth, c.warn_slower_days):
             out.append({"signal": "buying_more_paying_slower", "customer_id": customer, "amount": money(now, cur),
                         "detail": f"sales {money(sales_before.get((customer,), 0), cur)} → {money(now, cur)}, "
-                                  f"days late {late_before} → {late_now}"})
+                                  f"days late {before} → {after}"})
     counts = {s: sum(1 for x in out if x["signal"] == s) for s in SIGNALS}
     if on == ctx.today:
         for signal, n in counts.items():

@@ -31,3 +31,7 @@ def test_downgrades_and_buying_more_paying_slower():
     assert b.buying_more_paying_slower(100, 130, Decimal(2), Decimal(10), Decimal("0.2"), 5)
     assert not b.buying_more_paying_slower(100, 120, Decimal(2), Decimal(10), Decimal("0.2"), 5)
     assert not b.buying_more_paying_slower(100, 130, Decimal(2), Decimal(6), Decimal("0.2"), 5)
+
+
+def test_weighted_days_from_sums():
+    assert b.weighted_days(400, 3000) == Decimal("7.5") and b.weighted_days(0, 0) is None

@@ -80,3 +80,16 @@ async def test_the_gauge_job_counts_the_signals_of_today(book):
     from services.reporting import jobs
     counts = await jobs.warning_gauges(book.host.runtime("reporting"))
     assert counts["overdue_share"] == 2
+
+
+async def test_a_customer_buying_more_while_paying_slower(tmp_path):
+    """X bought 100.00 in the window before the last 90 days (to 2026-03-03), paid 5 days
+    late; in the last 90 days bought 200.00 (+100 %) and paid 30 days late (+25 days)."""
+    async with embedded_product(tmp_path, names=["reporting"]) as client:
+        await ledger(client, recorded_invoice("X-1", "X", "2026-01-10", "2026-02-09", "100.00"),
+                     recorded_invoice("X-2", "X", "2026-03-20", "2026-04-19", "200.00"),
+                     allocated("XP-1", "X", "2026-02-14", ("X-1", 1, "100.00", "2026-02-09")),
+                     allocated("XP-2", "X", "2026-05-19", ("X-2", 1, "50.00", "2026-04-19")))
+        body = (await client.get(f"{BASE}/warnings")).json()
+        [signal] = [w for w in body["warnings"] if w["signal"] == "buying_more_paying_slower"]
+        assert signal["customer_id"] == "X" and signal["detail"].endswith("days late 5.0 → 30.0")
