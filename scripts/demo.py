@@ -92,10 +92,16 @@ def main(argv: list[str] | None = None) -> int:
             for b in client.get(f"/ledger/v1/customers/{customer}/balance{query}").json()["balances"]:
                 print(f"  {label:18} balance {b['balance']} {b['currency']}, overdue {b['overdue_amount']}, "
                       f"aging {b['aging']}")
-        sweep = client.post("/ledger/v1/aging-sweeps", json={"as_of": date.today().isoformat()}).json()
+        # The server's business date: pinned by AR_BUSINESS_DATE in a demo of another day.
+        today = date.fromisoformat(os.environ["AR_BUSINESS_DATE"]) if os.environ.get("AR_BUSINESS_DATE") else date.today()
+        r = client.post("/ledger/v1/aging-sweeps", json={"as_of": today.isoformat()})
+        if r.status_code != 200:
+            print(f"aging sweep refused: {r.status_code} {r.text}", file=sys.stderr)
+            return 1
+        sweep = r.json()
         print(f"== aging sweep for {sweep['as_of']}: {sweep['examined']} instalments examined, "
               f"{sweep['events']} overdue-threshold events emitted in {sweep['seconds']} s")
-        overdue = client.get(f"/ledger/v1/invoices?overdue_on={date.today()}&limit=1").json()["total"]
+        overdue = client.get(f"/ledger/v1/invoices?overdue_on={today}&limit=1").json()["total"]
         print(f"  open and overdue invoices today: {overdue}")
         print("  (the events reach credit, dunning and reporting in the background: in the embedded mode the "
               "whole sample takes about a minute; then see /dunning/v1/cases)")
