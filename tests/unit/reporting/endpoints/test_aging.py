@@ -52,3 +52,22 @@ async def test_bad_input_is_a_422_problem(book, query, field):
     r = await book.get(f"{BASE}/aging?{query}")
     assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json"), r.text
     assert field in r.text
+
+
+@pytest.mark.parametrize("basis", ["due_date", "invoice_date"])
+async def test_sql_slabs_agree_with_the_domain_at_every_boundary(tmp_path, basis):
+    from datetime import date, timedelta
+
+    from services.reporting.domain.aging import Basis, bucket_of, days_on, slabs
+    today = date(2026, 6, 1)
+    ages = [-1, 0, 1, 29, 30, 31, 60, 61, 90, 91, 180, 181, 400]
+    async with embedded_product(tmp_path, names=["reporting"]) as client:
+        await ledger(client, *(recorded_invoice(f"B-{k}", f"C{k}", str(today - timedelta(days=max(k, 0) + 30)),
+                                                str(today - timedelta(days=k)), "1.00") for k in ages))
+        body = (await client.get(f"{BASE}/aging?basis={basis}&buckets=30,60,90,180")).json()
+    table = slabs((30, 60, 90, 180), Basis(basis))
+    for k in ages:
+        issued, due = today - timedelta(days=max(k, 0) + 30), today - timedelta(days=k)
+        [row] = [r for r in body["rows"] if r["key"] == f"C{k}"]
+        expected = table[bucket_of(days_on(today, due, issued, Basis(basis)), table)].label
+        assert [label for label, v in row["buckets"].items() if v != "0.00"] == [expected], (k, row)
