@@ -8,21 +8,18 @@ import json
 from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from services.credit.bootstrap import SERVICE, dependencies
 from services.credit.config import CreditConfig
 from services.credit.domain.grading import GradingInput
 from services.credit.domain.subscores import SubScore
 from services.credit.tables import CreditTable
-from shared import migrations
 from shared.events.ledger import AppliedLine, PaymentAllocatedV1
 from shared.money import Money
 from shared.platform_tables import outbox
 from tests.support.embedded import deliver, embedded_product
 from tests.support.facts import recorded_invoice
+from tests.support import migrations as migrations_check
 
 TODAY = date(2026, 6, 1)  # the embedded product's FixedClock (Asia/Shanghai)
 ROLES = ("sales", "sales_manager", "sales_admin", "finance", "general_manager", "auditor", "integration")
@@ -167,19 +164,7 @@ async def open_items(client, cid: str = "C1", **params) -> dict:
 # --- migrations ---------------------------------------------------------------------------------
 
 async def migrated_matches_models(url: str) -> list:
-    """Upgrade, compare with the models, downgrade to the first revision and upgrade again:
-    the differences (none expected)."""
-    await migrations.upgrade_service(SERVICE.migrations, url)
-    engine = create_async_engine(url)
-    try:
-        async with engine.connect() as conn:
-            diff = await conn.run_sync(lambda sync: compare_metadata(
-                MigrationContext.configure(sync, opts={"compare_type": True}), CreditTable.metadata))
-    finally:
-        await engine.dispose()
-    await migrations.downgrade(SERVICE.migrations, url, "credit_0001")
-    await migrations.upgrade_service(SERVICE.migrations, url)
-    return [d for d in diff if d[0] not in ("remove_table", "remove_index")]
+    return await migrations_check.migrated_matches_models(SERVICE, CreditTable.metadata, "credit_0001", url)
 
 
 

@@ -8,20 +8,17 @@ import json
 from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from services.dunning.bootstrap import SERVICE, dependencies
 from services.dunning.config import DunningConfig
 from services.dunning.delivery import DeliveryError, Letter
 from services.dunning.handlers import deliveries, ladder
 from services.dunning.tables import DunningTable
-from shared import migrations
 from shared.events.ledger import AppliedLine, OverdueThresholdV1, PaymentAllocatedV1
 from shared.platform_tables import outbox
 from tests.support.embedded import deliver, embedded_product
 from tests.support.facts import recorded_invoice
+from tests.support import migrations as migrations_check
 
 ROLES = ("collector", "finance", "legal", "sales_manager", "auditor", "sales")
 
@@ -119,17 +116,7 @@ async def case_of(client, customer: str, headers=None) -> dict:
 
 
 async def migrated_matches_models(url: str) -> list:
-    await migrations.upgrade_service(SERVICE.migrations, url)
-    engine = create_async_engine(url)
-    try:
-        async with engine.connect() as conn:
-            diff = await conn.run_sync(lambda sync: compare_metadata(
-                MigrationContext.configure(sync, opts={"compare_type": True}), DunningTable.metadata))
-    finally:
-        await engine.dispose()
-    await migrations.downgrade(SERVICE.migrations, url, "dunning_0001")
-    await migrations.upgrade_service(SERVICE.migrations, url)
-    return [d for d in diff if d[0] not in ("remove_table", "remove_index")]
+    return await migrations_check.migrated_matches_models(SERVICE, DunningTable.metadata, "dunning_0001", url)
 
 
 async def emitted(client, topic: str) -> list[dict]:

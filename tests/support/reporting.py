@@ -12,6 +12,7 @@ from shared.events.ledger import (
 )
 from tests.support.embedded import deliver
 from tests.support.facts import recorded_invoice
+from tests.support import migrations as migrations_check
 
 TODAY = date(2026, 6, 1)  # the embedded product's FixedClock
 BASE = "/reporting/v1"
@@ -103,24 +104,7 @@ async def credit(client, *payloads) -> None:
 # --- migrations ---------------------------------------------------------------------------------
 
 async def migrated_matches_models(url: str) -> list:
-    """Upgrade, compare with the models, downgrade to the first revision and upgrade again:
-    the differences (none expected)."""
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-    from sqlalchemy.ext.asyncio import create_async_engine
-
     from services.reporting.bootstrap import SERVICE
     from services.reporting.tables import ReportingTable
-    from shared import migrations
 
-    await migrations.upgrade_service(SERVICE.migrations, url)
-    engine = create_async_engine(url)
-    try:
-        async with engine.connect() as conn:
-            diff = await conn.run_sync(lambda sync: compare_metadata(
-                MigrationContext.configure(sync, opts={"compare_type": True}), ReportingTable.metadata))
-    finally:
-        await engine.dispose()
-    await migrations.downgrade(SERVICE.migrations, url, "reporting_0001")
-    await migrations.upgrade_service(SERVICE.migrations, url)
-    return [d for d in diff if d[0] not in ("remove_table", "remove_index")]
+    return await migrations_check.migrated_matches_models(SERVICE, ReportingTable.metadata, "reporting_0001", url)
