@@ -7,6 +7,7 @@ one. Replies 5xx are permanent failures, 4xx and connection errors transient.
 from __future__ import annotations
 
 import asyncio
+import re
 from contextlib import suppress
 from email.utils import parseaddr
 
@@ -19,6 +20,11 @@ from services.dunning.channels.model import DeliveryFailed, OutgoingMessage
 _CONNECTION_ERRORS = (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPConnectError,
                       aiosmtplib.SMTPTimeoutError, aiosmtplib.SMTPReadTimeoutError,
                       aiosmtplib.SMTPConnectTimeoutError, OSError, asyncio.TimeoutError)
+
+
+# A plain ASCII address: no spaces, quotes, brackets or line breaks, so it can go into the
+# To header and the RCPT command as is (no header or command injection from a contact).
+ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 
 
 def _classify(error: aiosmtplib.SMTPResponseException) -> DeliveryFailed:
@@ -56,7 +62,7 @@ class EmailSender:
             smtp.close()
 
     async def send(self, msg: OutgoingMessage) -> None:
-        if not msg.to or "@" not in msg.to:
+        if not ADDRESS.fullmatch(msg.to or ""):
             raise DeliveryFailed(f"not an e-mail address: {msg.to!r}", permanent=True)
         mail = build_email(msg, self._sender)
         async with self._slots:

@@ -62,3 +62,11 @@ def test_swapped_attachment_fields_fail_at_once():
     import pytest
     with pytest.raises(TypeError):
         Attachment("a.pdf", "application/pdf", b"%PDF")  # type: ignore[arg-type]
+
+
+def test_only_plain_addresses_are_sent():
+    from services.dunning.channels.email import ADDRESS
+    for good in ("wang@xingchen.example", "a.b+tag@mail-1.example.cn"):
+        assert ADDRESS.fullmatch(good)
+    for bad in ("", "no-at", "a@b.cn\r\nBcc: x@y.cn", "王@例子.cn", "a b@c.cn", "<a@b.cn>", "a@b.cn>", "a@"):
+        assert not ADDRESS.fullmatch(bad), bad
