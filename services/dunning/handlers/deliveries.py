@@ -29,13 +29,43 @@ class DeliveryReport:
 
 async def dispatch(deps: DunningDeps, uow: UnitOfWork, ctx: Context) -> DeliveryReport:
     """One batch of due messages (run again until it reports nothing)."""
+    claimed = await _claim(deps, uow)
+    report = DeliveryReport()
+    if claimed:
+        await _record(deps, uow, await _send(deps, claimed), report)
+    return report
+
+
+async def dispatch_all(deps: DunningDeps, uow: UnitOfWork, ctx: Context) -> DeliveryReport:
+    """Every due message, pipelined: while one batch is on the wire, the previous batch's
+    outcomes are recorded and the next batch is claimed (its lease keeps the two apart), so
+    the database's round trips do not stop the sends. The unit of work is used by this task
+    alone, one statement group after the other; sending never touches it."""
+    total = DeliveryReport()
+    batch = await _claim(deps, uow)
+    outcomes = None
+    while batch:
+        sending = asyncio.create_task(_send(deps, batch))
+        try:
+            if outcomes is not None:
+                await _record(deps, uow, outcomes, total)
+            batch = await _claim(deps, uow)
+        finally:
+            outcomes = await sending  # never leave a batch unrecorded behind an error
+    if outcomes is not None:
+        await _record(deps, uow, outcomes, total)
+    return total
+
+
+async def _claim(deps: DunningDeps, uow: UnitOfWork) -> list:
     now = deps.clock.now()
     async with uow:
         claimed = await store.due(uow, now, deps.config.delivery_batch, now + LEASE)
         await uow.commit()
-    report = DeliveryReport()
-    if not claimed:
-        return report
+    return claimed
+
+
+async def _send(deps: DunningDeps, claimed: list) -> list[tuple]:
     gate = asyncio.Semaphore(deps.config.delivery_concurrency)  # the channels pool their connections
 
     async def attempt(m) -> tuple:
@@ -49,7 +79,10 @@ async def dispatch(deps: DunningDeps, uow: UnitOfWork, ctx: Context) -> Delivery
             except Exception as e:  # a channel's own defect: recorded and retried like a refusal
                 return m, f"{type(e).__name__}: {e}"[:500], False
 
-    outcomes = await asyncio.gather(*(attempt(m) for m in claimed))
+    return await asyncio.gather(*(attempt(m) for m in claimed))
+
+
+async def _record(deps: DunningDeps, uow: UnitOfWork, outcomes: list[tuple], report: DeliveryReport) -> None:
     at = deps.clock.now()
     sent, unsent, attempts = [], [], []
     for m, error, permanent in outcomes:
@@ -63,21 +96,12 @@ async def dispatch(deps: DunningDeps, uow: UnitOfWork, ctx: Context) -> Delivery
             unsent.append({"m": m.message_id, "st": "queued", "e": error, "n": at + backoff(m.attempts + 1)})
             result = "retry"
         attempts.append({"message_id": m.message_id, "attempted_at": at, "result": result, "error": error})
-    report.sent = len(sent)
-    report.failed = sum(1 for u in unsent if u["st"] == "failed")
-    report.retried = len(unsent) - report.failed
+    failed = sum(1 for u in unsent if u["st"] == "failed")
+    report.sent += len(sent)
+    report.failed += failed
+    report.retried += len(unsent) - failed
     async with uow:
         await store.mark_sent(uow, sent, at)
         await store.mark_unsent(uow, unsent)
         await store.record_attempts(uow, attempts)
         await uow.commit()
-    return report
-
-
-async def dispatch_all(deps: DunningDeps, uow: UnitOfWork, ctx: Context) -> DeliveryReport:
-    total = DeliveryReport()
-    while True:
-        r = await dispatch(deps, uow, ctx)
-        total.sent, total.retried, total.failed = total.sent + r.sent, total.retried + r.retried, total.failed + r.failed
-        if r.sent + r.retried + r.failed == 0:
-            return total
