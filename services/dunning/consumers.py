@@ -6,13 +6,13 @@ from __future__ import annotations
 from services.dunning.handlers import facts
 
 HANDLERS = {
-    "payment-allocated": facts.payment_allocated,
-    "payment-reversed": facts.payment_reversed,
-    "invoice-settled": facts.invoice_settled,
-    "credit-note-issued": facts.credit_note_issued,
-    "invoice-written-off": facts.invoice_written_off,
-    "dispute-opened": facts.dispute_opened,
-    "dispute-resolved": facts.dispute_resolved,
+    "payment-allocated": facts.item_changed,
+    "payment-reversed": facts.item_changed,
+    "invoice-settled": facts.item_changed,
+    "credit-note-issued": facts.item_changed,
+    "invoice-written-off": facts.item_changed,
+    "dispute-opened": facts.item_changed,
+    "dispute-resolved": facts.item_changed,
     "customer-profile-changed": facts.profile_changed,
     "customer-hold-placed": facts.hold_changed,
     "customer-hold-released": facts.hold_changed,

@@ -152,43 +152,11 @@ def _segment(customer, on: date) -> str | None:
 # --- what shrinks, closes, re-opens or pauses an item ----------------------------------------------
 
 
-async def payment_allocated(deps: DunningDeps, uow: UnitOfWork, ctx: Context, e: PaymentAllocatedV1) -> None:
-    async with uow:
-        await _apply(deps, uow, ctx, e)
-        await uow.commit()
-
-
-async def payment_reversed(deps, uow, ctx, e: PaymentReversedV1) -> None:
-    async with uow:
-        await _apply(deps, uow, ctx, e)
-        await uow.commit()
-
-
-async def invoice_settled(deps, uow, ctx, e: InvoiceSettledV1) -> None:
-    async with uow:
-        await _apply(deps, uow, ctx, e)
-        await uow.commit()
-
-
-async def credit_note_issued(deps, uow, ctx, e: CreditNoteIssuedV1) -> None:
-    async with uow:
-        await _apply(deps, uow, ctx, e)
-        await uow.commit()
-
-
-async def invoice_written_off(deps, uow, ctx, e: InvoiceWrittenOffV1) -> None:
-    async with uow:
-        await _apply(deps, uow, ctx, e)
-        await uow.commit()
-
-
-async def dispute_opened(deps, uow, ctx, e: DisputeOpenedV1) -> None:
-    async with uow:
-        await _apply(deps, uow, ctx, e)
-        await uow.commit()
-
-
-async def dispute_resolved(deps, uow, ctx, e: DisputeResolvedV1) -> None:
+async def item_changed(deps: DunningDeps, uow: UnitOfWork, ctx: Context,
+                       e: PaymentAllocatedV1 | PaymentReversedV1 | InvoiceSettledV1 | CreditNoteIssuedV1
+                       | InvoiceWrittenOffV1 | DisputeOpenedV1 | DisputeResolvedV1) -> None:
+    """An allocation, a reversal, a settlement, a credit note, a write-off or a dispute: one
+    transaction; `changes.apply` knows what each does to the items it names."""
     async with uow:
         await _apply(deps, uow, ctx, e)
         await uow.commit()
