@@ -79,11 +79,8 @@ class FactRow(ReportingTable, table=True):
     reference: str | None = Field(None, max_length=100)
 
 
-class OpenSpanRow(ReportingTable, table=True):
-    """What an instalment has open today and its due date, since `valid_from` (the current
-    span; its history is in `rpt_past_spans`). Today's aging reads only these rows."""
-    __tablename__ = "rpt_open_spans"
-    __table_args__ = (sa.Index("ix_rpt_open_spans_currency_customer", "currency", "customer_id"),)
+class _Span(ReportingTable):
+    """The columns a span has, current or ended (no table of its own)."""
     id: int | None = Field(None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer, "sqlite"))
     invoice_number: str = Field(max_length=100, index=True)
     seq: int
@@ -95,21 +92,19 @@ class OpenSpanRow(ReportingTable, table=True):
     valid_from: date
 
 
-class PastSpanRow(ReportingTable, table=True):
+class OpenSpanRow(_Span, table=True):
+    """What an instalment has open today and its due date, since `valid_from` (the current
+    span; its history is in `rpt_past_spans`). Today's aging reads only these rows."""
+    __tablename__ = "rpt_open_spans"
+    __table_args__ = (sa.Index("ix_rpt_open_spans_currency_customer", "currency", "customer_id"),)
+
+
+class PastSpanRow(_Span, table=True):
     """An instalment's open amount and due date from `valid_from` until `valid_to`
     (exclusive): a span that has ended. A past date's aging reads the spans ending after
     it (the index on valid_to) with the current ones that began by then."""
     __tablename__ = "rpt_past_spans"
     __table_args__ = (sa.Index("ix_rpt_past_spans_currency_valid_to", "currency", "valid_to"),)
-    id: int | None = Field(None, primary_key=True, sa_type=sa.BigInteger().with_variant(sa.Integer, "sqlite"))
-    invoice_number: str = Field(max_length=100, index=True)
-    seq: int
-    customer_id: str = Field(max_length=100)
-    currency: str = Field(max_length=3)
-    issue_date: date
-    due_date: date | None = None
-    open_minor: int = Field(sa_type=sa.BigInteger)
-    valid_from: date
     valid_to: date
 
 

@@ -41,10 +41,14 @@ async def _keep(uow: UnitOfWork, *rows: FactRow) -> set[str]:
     return touched
 
 
+async def _rebuild_all(uow: UnitOfWork, numbers: set[str]) -> None:
+    for number in sorted(numbers):
+        await rebuild(uow, number)
+
+
 async def _keep_and_rebuild(uow: UnitOfWork, *rows: FactRow) -> None:
     async with uow:
-        for number in sorted(await _keep(uow, *rows)):
-            await rebuild(uow, number)
+        await _rebuild_all(uow, await _keep(uow, *rows))
         await uow.commit()
 
 
@@ -116,8 +120,7 @@ async def payment_reversed(deps: ReportingDeps, uow: UnitOfWork, ctx: Context, e
             kind="reversal", key=f"{e.payment_reference}|{number}|{seq}", invoice_number=number, seq=seq,
             customer_id=e.customer_id, currency=e.currency, effective_date=e.reversed_date, amount_minor=minor,
             reference=e.payment_reference, label="bounced" if e.bounced else None) for number, seq, minor in lines))
-        for number in sorted(touched):
-            await rebuild(uow, number)
+        await _rebuild_all(uow, touched)
         await uow.commit()
 
 
