@@ -13,7 +13,8 @@ from services.dunning.tables import (
     AppliedFactRow, CaseRow, ConcessionRow, ContactRow, CustomerRow, DunningTable, EscalationRow, ItemRow, LegalCaseRow, PendingFactRow, PlanRow,
     PlanInstalmentRow, PolicyRow, PolicyStepRow, PromiseRow, ScriptRow,
 )
-from services.dunning.repository._sql import chunks, one_of
+from services.dunning.repository._sql import chunks
+from shared.bulk import one_of
 from shared.db import UnitOfWork
 
 T = TypeVar("T", bound=DunningTable)

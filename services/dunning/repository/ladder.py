@@ -8,7 +8,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from services.dunning.tables import ActionRow, CaseRow, CustomerRow, ItemRow, MessageRow
-from services.dunning.repository._sql import bulk_insert, chunks, one_of
+from services.dunning.repository._sql import chunks
+from shared.bulk import bulk_insert, one_of
 from shared.db import UnitOfWork
 
 _items = ItemRow.__table__

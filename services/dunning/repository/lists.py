@@ -8,7 +8,8 @@ from sqlmodel import select
 from services.dunning.tables import (
     ActionRow, CaseRow, ContactLogRow, ItemRow, LegalCaseRow, MessageRow, PlanRow, PromiseRow,
 )
-from services.dunning.repository._sql import chunks, one_of
+from services.dunning.repository._sql import chunks
+from shared.bulk import one_of
 from shared.db import UnitOfWork
 
 

@@ -8,7 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from services.dunning.tables import ActionRow, DeliveryAttemptRow, MessageRow
-from services.dunning.repository._sql import chunks, one_of
+from services.dunning.repository._sql import chunks
+from shared.bulk import one_of
 from shared.db import UnitOfWork
 
 _messages = MessageRow.__table__

@@ -4,12 +4,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 from services.ledger.tables import (Allocation, CreditNote, Dispute, DisputedChange, DueDateChange, ImportBatch,
                                     Instalment, Invoice, JournalEntry, ParkedPayment, ParkedPaymentInvoice, Payment,
                                     Recovery, Refund, ThresholdCrossing, WriteOff)
-from shared.db import SQLITE_IN_CHUNK, UnitOfWork, chunked
+from shared.bulk import in_chunks
+from shared.db import UnitOfWork
 
 invoices: sa.Table = Invoice.__table__
 instalments: sa.Table = Instalment.__table__
@@ -43,36 +43,10 @@ async def lock_customers(uow: UnitOfWork, customer_ids) -> None:
         "FROM unnest(CAST(:cs AS TEXT[])) AS c ORDER BY 1) AS keys"), {"cs": sorted(set(customer_ids))})
 
 
-def one_of(uow: UnitOfWork, column, values) -> sa.ColumnElement:
-    """`column IN values`; on PostgreSQL `column = ANY(:array)`, one parameter however long
-    the list (no statement re-rendering per batch, no parameter limit)."""
-    if is_postgres(uow):
-        return column == sa.any_(sa.bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
-    return column.in_(values)
-
-
 async def rows_where_in(uow: UnitOfWork, stmt_for, values: Sequence) -> list:
     """Run `stmt_for(chunk)` over chunks of `values` (an IN list) and concatenate."""
     out: list = []
     values = list(values)
-    for chunk in chunked(values, 100_000 if is_postgres(uow) else SQLITE_IN_CHUNK):
+    for chunk in in_chunks(uow, values):
         out.extend((await uow.execute(stmt_for(list(chunk)))).all())
     return out
-
-
-async def bulk_insert(uow: UnitOfWork, table: sa.Table, rows: list[dict]) -> None:
-    """Many rows at once. PostgreSQL: COPY on the unit of work's own connection (so inside
-    its transaction), several times faster than a multi-row INSERT; SQLite: executemany."""
-    if not rows:
-        return
-    if not is_postgres(uow):
-        await uow.execute(sa.insert(table), rows)
-        return
-    columns = list(rows[0])
-    connection = await uow.session.connection()
-    if not connection.in_transaction():  # pragma: no cover - the UoW always began one
-        raise RuntimeError("bulk_insert needs an open transaction")
-    await connection.exec_driver_sql("SELECT 1")  # the asyncpg adapter opens its transaction lazily
-    driver = (await connection.get_raw_connection()).driver_connection
-    await driver.copy_records_to_table(table.name, records=[tuple(r[c] for c in columns) for r in rows],
-                                       columns=columns)

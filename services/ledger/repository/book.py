@@ -5,7 +5,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from services.ledger.repository.base import allocations, disputed_changes, instalments, one_of, rows_where_in
+from services.ledger.repository.base import allocations, disputed_changes, instalments, rows_where_in
+from shared.bulk import one_of
 from shared.db import UnitOfWork
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from services.ledger.repository.base import one_of, credit_notes, payments, refunds, rows_where_in
+from services.ledger.repository.base import credit_notes, payments, refunds, rows_where_in
+from shared.bulk import one_of
 from shared.db import UnitOfWork
 
 

@@ -5,7 +5,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from services.ledger.repository.base import due_date_changes, instalments, invoices, one_of, rows_where_in
+from services.ledger.repository.base import due_date_changes, instalments, invoices, rows_where_in
+from shared.bulk import one_of
 from shared.db import UnitOfWork
 
 

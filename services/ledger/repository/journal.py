@@ -6,8 +6,9 @@ from datetime import date
 import sqlalchemy as sa
 
 from services.ledger.domain.terms import AWAITING_RECEIPT
-from services.ledger.repository.base import (allocations, bulk_insert, disputed_changes, due_date_changes, instalments,
-                                             invoices, journal)
+from services.ledger.repository.base import (allocations, disputed_changes, due_date_changes, instalments, invoices,
+                                             journal)
+from shared.bulk import bulk_insert
 from shared.db import UnitOfWork
 
 

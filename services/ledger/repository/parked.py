@@ -5,7 +5,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from services.ledger.repository.base import one_of, parked_invoices, parked_payments, rows_where_in
+from services.ledger.repository.base import parked_invoices, parked_payments, rows_where_in
+from shared.bulk import one_of
 from shared.db import UnitOfWork
 
 

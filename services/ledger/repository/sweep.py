@@ -9,7 +9,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from services.ledger.repository.base import one_of, crossings, instalments, invoices, is_postgres, rows_where_in
+from services.ledger.repository.base import crossings, instalments, invoices, is_postgres, rows_where_in
+from shared.bulk import one_of
 from shared.db import UnitOfWork, chunked
 
 _CROSS_PG = sa.text(
